@@ -1,0 +1,1 @@
+"""The catalog: movies, genres, users' ratings and tags, Wikipedia links, and their importers."""

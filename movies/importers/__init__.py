@@ -1,0 +1,1 @@
+"""Importers that bring public data dumps (MovieLens, later Wikipedia) into the catalog."""

@@ -1,0 +1,60 @@
+"""The site accounts of a release's MovieLens users: found by (dataset, MovieLens id), else created.
+
+Imported users are inactive and have unusable passwords: they carry ratings for the models but
+cannot log in. Their usernames contain colons, which sign-up forms refuse, so they never clash.
+"""
+import secrets
+
+import numpy as np
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.utils import timezone
+
+from movies.models import MovieLensAccount
+
+
+class AccountRegistry:
+    """Maps a release's user ids to site user ids, creating the missing accounts in bulk."""
+
+    def __init__(self, dataset: str):
+        self.dataset = dataset
+        existing = list(MovieLensAccount.objects.filter(dataset=dataset).values_list("movielens_id", "user_id"))
+        self.existed_before = bool(existing)
+        self.created = 0
+        self._user_ids = np.full(1024, -1, dtype=np.int64)
+        pairs = np.array(existing, dtype=np.int64).reshape(-1, 2)
+        self._store(pairs[:, 0], pairs[:, 1])
+
+    def to_user_ids(self, movielens_ids: np.ndarray) -> np.ndarray:
+        """Site user ids for these MovieLens ids, creating accounts for the ones seen for the first time."""
+        self._grow(int(movielens_ids.max(initial=0)))
+        missing = np.unique(movielens_ids[self._user_ids[movielens_ids] < 0])
+        if len(missing):
+            self._create(missing)
+        return self._user_ids[movielens_ids]
+
+    def movielens_id_of(self, user_id: int) -> int:
+        return int(np.flatnonzero(self._user_ids == user_id)[0])
+
+    def _create(self, movielens_ids: np.ndarray) -> None:
+        User = get_user_model()
+        now = timezone.now()
+        users = [User(username=f"movielens:{self.dataset}:{ml_id}", is_active=False, date_joined=now,
+                      password=UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(24))
+                 for ml_id in movielens_ids.tolist()]
+        User.objects.bulk_create(users, batch_size=5000)
+        MovieLensAccount.objects.bulk_create(
+            [MovieLensAccount(user_id=user.pk, dataset=self.dataset, movielens_id=ml_id)
+             for user, ml_id in zip(users, movielens_ids.tolist())], batch_size=5000)
+        self._store(movielens_ids, np.array([user.pk for user in users], dtype=np.int64))
+        self.created += len(users)
+
+    def _store(self, movielens_ids: np.ndarray, user_ids: np.ndarray) -> None:
+        self._grow(int(movielens_ids.max(initial=0)))
+        self._user_ids[movielens_ids] = user_ids
+
+    def _grow(self, largest_id: int) -> None:
+        if largest_id >= len(self._user_ids):
+            grown = np.full(max(largest_id + 1, 2 * len(self._user_ids)), -1, dtype=np.int64)
+            grown[: len(self._user_ids)] = self._user_ids
+            self._user_ids = grown

@@ -1,0 +1,117 @@
+"""Loading a release's ratings into the Rating table.
+
+- A release imported for the first time into PostgreSQL is appended with binary COPY, straight
+  into the table; if the table was empty its indexes are rebuilt after the load instead of
+  being updated row by row.
+- A re-import (or any import on SQLite) goes through a temporary staging table and set-based
+  SQL: insert the new ratings, update the changed ones, delete the ones the release no longer
+  has. Ratings entered on the site by real users are never touched.
+"""
+import re
+from collections.abc import Callable
+from contextlib import nullcontext
+
+import numpy as np
+import psycopg2
+from django.db import IntegrityError, connection
+
+from movies.importers.accounts import AccountRegistry
+from movies.importers.bulk import column_types, copy_binary, indexes_deferred
+from movies.importers.catalog import MovieIds
+from movies.importers.errors import ImportFailed
+from movies.importers.formats import MovieLensFormat
+from movies.importers.ratings_file import RatingBlock, find_row, iter_rating_blocks
+from movies.importers.sources import DatasetFiles
+from movies.models import MovieLensAccount, Rating
+
+COLUMNS = ["user_id", "movie_id", "value", "rated_at"]
+RATING = Rating._meta.db_table
+ACCOUNT = MovieLensAccount._meta.db_table
+STAGE = "rating_stage"
+DUPLICATE_KEY = re.compile(r"\(user_id, movie_id\)=\((\d+), (\d+)\)")
+
+
+def load_ratings(files: DatasetFiles, fmt: MovieLensFormat, *, movies: MovieIds, accounts: AccountRegistry,
+                 on_block: Callable[[RatingBlock], None]) -> dict[str, int]:
+    """Load the release's ratings file; returns counts of ratings created, updated and deleted."""
+    blocks = iter_rating_blocks(files, fmt)
+
+    def fail_on_duplicate(user_id: int, movie_id: int):
+        user, movie = accounts.movielens_id_of(user_id), movies.key_of_pk[movie_id]
+        second = find_row(files, fmt, lambda row: (row.user, row.movie) == (user, movie), skip=1)
+        raise ImportFailed(f"user {user} rates movie {movie} a second time", file=files.label(fmt.ratings_file),
+                           line=second.line if second else None)
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and not accounts.existed_before:
+            return _append(cursor, blocks, movies, accounts, on_block, fail_on_duplicate)
+        return _synchronise(cursor, blocks, movies, accounts, on_block, fail_on_duplicate)
+
+
+def _mapped(block: RatingBlock, movies: MovieIds, accounts: AccountRegistry) -> list[np.ndarray]:
+    movie_ids = movies.to_movie_ids(block.movie)
+    if (movie_ids < 0).any():
+        block.fail_at_first(lambda row: not movies.knows(row.movie),
+                            lambda row: f"movie {row.movie} is not in the movies file", field="movie")
+    return [accounts.to_user_ids(block.user), movie_ids, block.rating, block.timestamp]
+
+
+def _append(cursor, blocks, movies, accounts, on_block, fail_on_duplicate) -> dict[str, int]:
+    types = column_types(cursor, RATING, COLUMNS)
+    created = 0
+    table_was_empty = not Rating.objects.exists()
+    try:
+        with indexes_deferred(cursor, RATING) if table_was_empty else nullcontext():
+            for block in blocks:
+                # Mapping may create accounts: a statement of its own, so it runs between COPYs.
+                arrays = _mapped(block, movies, accounts)
+                copy_binary(cursor, RATING, COLUMNS, types, arrays)
+                created += len(block)
+                on_block(block)
+    except (IntegrityError, psycopg2.IntegrityError) as error:  # a user rates a movie twice
+        found = DUPLICATE_KEY.search(str(error))
+        if not found:
+            raise
+        fail_on_duplicate(int(found.group(1)), int(found.group(2)))
+    return {"ratings_created": created, "ratings_updated": 0, "ratings_deleted": 0}
+
+
+def _synchronise(cursor, blocks, movies, accounts, on_block, fail_on_duplicate) -> dict[str, int]:
+    postgres = connection.vendor == "postgresql"
+    cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} (user_id integer, movie_id bigint, value double precision,"
+                   " rated_at timestamp with time zone)")
+    types = column_types(cursor, STAGE, COLUMNS) if postgres else None
+    for block in blocks:
+        arrays = _mapped(block, movies, accounts)
+        if postgres:
+            copy_binary(cursor, STAGE, COLUMNS, types, arrays)
+        else:  # SQLite stores Django datetimes as "YYYY-MM-DD HH:MM:SS" text in UTC
+            when = np.datetime_as_string(block.timestamp.astype("datetime64[s]"), unit="s")
+            cursor.executemany(f"INSERT INTO {STAGE} VALUES (%s, %s, %s, %s)",
+                               zip(arrays[0].tolist(), arrays[1].tolist(), arrays[2].tolist(),
+                                   np.char.replace(when, "T", " ").tolist()))
+        on_block(block)
+    if not postgres:
+        cursor.execute(f"CREATE INDEX {STAGE}_pair ON {STAGE} (user_id, movie_id)")
+    cursor.execute(f"SELECT user_id, movie_id FROM {STAGE} GROUP BY user_id, movie_id HAVING COUNT(*) > 1 LIMIT 1")
+    duplicate = cursor.fetchone()
+    if duplicate:
+        fail_on_duplicate(*duplicate)
+    same_pair = "r.user_id = s.user_id AND r.movie_id = s.movie_id"
+    cursor.execute(f"SELECT COUNT(*) FROM {STAGE} s WHERE NOT EXISTS (SELECT 1 FROM {RATING} r WHERE {same_pair})")
+    created = cursor.fetchone()[0]
+    cursor.execute(f"SELECT COUNT(*) FROM {STAGE} s JOIN {RATING} r ON {same_pair}"
+                   " WHERE r.value <> s.value OR r.rated_at <> s.rated_at")
+    updated = cursor.fetchone()[0]
+    cursor.execute(
+        f"DELETE FROM {RATING} WHERE user_id IN (SELECT user_id FROM {ACCOUNT} WHERE dataset = %s)"
+        f" AND NOT EXISTS (SELECT 1 FROM {STAGE} s WHERE s.user_id = {RATING}.user_id"
+        f" AND s.movie_id = {RATING}.movie_id)", [accounts.dataset])
+    deleted = cursor.rowcount
+    cursor.execute(
+        f"INSERT INTO {RATING} (user_id, movie_id, value, rated_at) SELECT user_id, movie_id, value, rated_at"
+        f" FROM {STAGE} WHERE true ON CONFLICT (user_id, movie_id) DO UPDATE"
+        " SET value = excluded.value, rated_at = excluded.rated_at"
+        f" WHERE {RATING}.value <> excluded.value OR {RATING}.rated_at <> excluded.rated_at")
+    cursor.execute(f"DROP TABLE {STAGE}")
+    return {"ratings_created": created, "ratings_updated": updated, "ratings_deleted": deleted}

@@ -1,0 +1,156 @@
+"""Database tables of the catalog: movies, genres, ratings, tags, Wikipedia links and import jobs."""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+RATING_VALUES = [step / 2 for step in range(1, 11)]  # 0.5, 1.0, ... 5.0
+
+
+class Genre(models.Model):
+    name = models.CharField(max_length=50, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Movie(models.Model):
+    """A film. It may come from MovieLens, from Wikipedia, or from both joined together."""
+
+    title = models.CharField(max_length=500, help_text="Display title, articles first: “The Godfather”.")
+    movielens_title = models.CharField(
+        max_length=500, blank=True, help_text="Title as MovieLens writes it: “Godfather, The (1972)”."
+    )
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    genres = models.ManyToManyField(Genre, related_name="movies", blank=True)
+
+    movielens_id = models.PositiveIntegerField(unique=True, null=True, blank=True)
+    # MovieLens 100K numbers its items on its own, unrelated to the movieId of the other releases.
+    movielens_100k_id = models.PositiveIntegerField(unique=True, null=True, blank=True)
+    imdb_id = models.CharField(max_length=12, unique=True, null=True, blank=True, help_text="e.g. tt0068646")
+    tmdb_id = models.PositiveIntegerField(unique=True, null=True, blank=True)
+    wikipedia_title = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    wikipedia_page_id = models.PositiveBigIntegerField(unique=True, null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title", "year"]
+        indexes = [models.Index(fields=["title"])]
+
+    def __str__(self):
+        return f"{self.title} ({self.year})" if self.year else self.title
+
+
+class MovieLensAccount(models.Model):
+    """Ties a site user to a MovieLens user id, so that re-importing a dataset finds its users.
+
+    MovieLens ids are only unique within one dataset (user 1 of ml-100k is not user 1 of
+    ml-25m), so the key is (dataset, movielens_id). Imported users are inactive and cannot log in.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
+                                related_name="movielens_account")
+    dataset = models.CharField(max_length=40)
+    movielens_id = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["dataset", "movielens_id"], name="movielens_account_unique_id"),
+        ]
+
+    def __str__(self):
+        return f"{self.dataset} user {self.movielens_id}"
+
+
+class Rating(models.Model):
+    """One user's rating of one movie: 0.5 to 5 stars in half steps."""
+
+    # The unique (user, movie) index serves "ratings of a user", rating_movie_idx "ratings of a movie":
+    # no separate foreign-key indexes, each would be one more index to maintain on every import.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ratings",
+                             db_index=False)
+    movie = models.ForeignKey(Movie, on_delete=models.CASCADE, related_name="ratings", db_index=False)
+    value = models.FloatField()
+    rated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "movie"], name="rating_one_per_user_and_movie"),
+            models.CheckConstraint(condition=Q(value__in=RATING_VALUES), name="rating_value_half_stars"),
+        ]
+        indexes = [models.Index(fields=["movie"], name="rating_movie_idx")]
+
+    def __str__(self):
+        return f"{self.user} rated {self.movie}: {self.value}"
+
+
+class Tag(models.Model):
+    """A free-text tag a user put on a movie (MovieLens tags.csv)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tags",
+                             db_index=False)
+    movie = models.ForeignKey(Movie, on_delete=models.CASCADE, related_name="tags", db_index=False)
+    text = models.CharField(max_length=255)
+    tagged_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "movie", "text"], name="tag_unique_per_user")]
+        indexes = [models.Index(fields=["movie"], name="tag_movie_idx")]
+
+    def __str__(self):
+        return self.text
+
+
+class WikiLink(models.Model):
+    """An internal link of a movie's Wikipedia article: the title of the page it points to."""
+
+    movie = models.ForeignKey(Movie, on_delete=models.CASCADE, related_name="wiki_links", db_index=False)
+    target = models.CharField(max_length=255)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["movie", "target"], name="wikilink_unique_per_movie")]
+        indexes = [models.Index(fields=["target"], name="wikilink_target_idx")]
+
+    def __str__(self):
+        return f"{self.movie} → {self.target}"
+
+
+class ImportJob(models.Model):
+    """One run of a data import, with the progress and outcome the admin shows."""
+
+    class Kind(models.TextChoices):
+        MOVIELENS = "movielens", "MovieLens"
+        WIKIPEDIA = "wikipedia", "Wikipedia"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+        SUCCEEDED = "succeeded"
+        FAILED = "failed"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    source = models.CharField(max_length=2000, help_text="Directory, .zip file or URL.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    stage = models.CharField(max_length=200, blank=True, help_text="What the import is doing now.")
+    progress = models.FloatField(default=0.0, help_text="0 to 1.")
+    counts = models.JSONField(default=dict, blank=True, help_text="Rows created, updated and skipped per table.")
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="import_jobs")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} import #{self.pk} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)

@@ -1,0 +1,10 @@
+"""URL routes of the site."""
+from django.contrib import admin
+from django.urls import path
+
+from movies import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("admin/", admin.site.urls),
+]
