@@ -1,0 +1,529 @@
+"""Benchmark of the MovieLens importer (movies/importers/movielens.py) against the issue's two bars.
+
+    .venv/bin/python bench/import_movielens.py [--ratings N] [--quick] [--out FILE]
+
+1. "ratings import >= 50% of the rows/s of a bare COPY of the same rows into an empty unindexed table";
+2. "a 25-million-rating file (ml-25m size) imports with peak memory under 2 GB".
+
+What one run does, all on the local PostgreSQL server (BENCH_POSTGRES, default
+postgres://postgres@127.0.0.1:5432):
+
+- generates (or reuses, when its stamp matches) an ml-25m-shaped CSV release under bench/work/:
+  ratings sorted by user then movie, distinct movies per user, half stars, unix timestamps;
+- baseline: COPY (CSV, HEADER) of that ratings.csv into an empty unindexed table of a scratch
+  database, with psycopg2's copy_expert reading the file; run before and after the imports, to
+  show the machine's noise; the bar is judged against the faster of the two (the stricter reading);
+- the real import into a freshly created and migrated database, in a child process (this script
+  with --child) that reports the wall time of each progress stage, the counts and its peak RSS;
+- the same import again into the now-full database (the re-import path, expected to change nothing);
+- the import of the real ml-latest-small release (../shared/data/ml-latest-small), if present;
+- prints the results and writes them as Markdown (default bench/results/import_movielens.md),
+  then drops its scratch databases (bench/work is kept, so reruns skip the generation).
+
+Ratings rows/s of an import = rows of ratings.csv / duration of its "loading ratings" stage, which
+includes the rebuild of the indexes and keys. Peak memory is the child's VmHWM (the kernel's
+high-water mark of its resident set, from /proc/self/status), i.e. the importing Python process;
+the PostgreSQL server's own memory is not counted. Before each timed phase the script runs
+CHECKPOINT, so that no phase pays for the WAL written by the one before it.
+"""
+import argparse
+import csv
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import psycopg2
+
+REPO = Path(__file__).resolve().parent.parent
+WORK = REPO / "bench" / "work"
+RESULTS = REPO / "bench" / "results" / "import_movielens.md"
+SMALL_RELEASE = REPO.parent / "shared" / "data" / "ml-latest-small"
+SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+IMPORT_DB = "bench_recsite"
+BASELINE_DB = "bench_copy_baseline"
+RESULT_MARKER = "BENCH_RESULT "
+
+# Shape of the generated release, after ml-25m (25,000,095 ratings by 162,541 users of 59,047 movies).
+FULL_RATINGS = 25_000_000
+QUICK_RATINGS = 1_000_000
+USERS_PER_25M = 162_000
+MOVIES = 59_000
+LARGEST_MOVIE_ID = 209_171  # ml-25m's movieIds run up to here, with gaps
+MIN_PER_USER = 20  # MovieLens keeps only users with at least 20 ratings
+MAX_PER_USER = 8_000
+TAGS = 5_000
+FIRST_TIMESTAMP = 789_652_009  # 1995-01-09, the first rating of ml-25m
+LAST_TIMESTAMP = 1_574_327_703  # 2019-11-21, its last
+STARS = np.arange(1, 11) / 2  # 0.5 ... 5.0
+STAR_SHARES = np.array([1.6, 3.1, 1.6, 6.6, 5.0, 19.6, 12.6, 26.6, 8.8, 14.5]) / 100  # roughly ml-25m's
+GENRES = ["Action", "Adventure", "Animation", "Children", "Comedy", "Crime", "Documentary", "Drama", "Fantasy",
+          "Film-Noir", "Horror", "IMAX", "Musical", "Mystery", "Romance", "Sci-Fi", "Thriller", "War", "Western"]
+TAG_WORDS = ["atmospheric", "funny", "twist ending", "based on a book", "dark comedy", "visually appealing",
+             "Oscar (Best Picture)", "sci-fi", "classic", "thought-provoking", "slow, but worth it", "soundtrack"]
+GENERATOR_VERSION = 1  # bump when the generated files change, so that old releases are not reused
+WRITE_CHUNK = 1_000_000
+
+BAR_COPY_RATIO = 0.5
+BAR_PEAK_BYTES = 2_000_000_000  # "2 GB", read as 10^9 bytes (the stricter reading of the two)
+EXPECTED_UNCHANGED = ["movies_created", "movies_updated", "ratings_created", "ratings_updated", "ratings_deleted",
+                      "tags_created", "tags_deleted", "users_created"]
+
+
+# --------------------------------------------------------------------------------------------------
+# The generated release
+# --------------------------------------------------------------------------------------------------
+
+def release_parameters(ratings: int, seed: int) -> dict:
+    """What defines a generated release: users scale with the ratings (ml-25m's ratio), movies do not."""
+    users = max(1, min(round(USERS_PER_25M * ratings / FULL_RATINGS), ratings // MIN_PER_USER))
+    return {"version": GENERATOR_VERSION, "seed": seed, "ratings": ratings, "users": users, "movies": MOVIES,
+            "tags": TAGS}
+
+
+def ensure_release(params: dict) -> tuple[Path, float | None]:
+    """The release folder for PARAMS, generated unless a matching one exists; returns (folder, seconds spent)."""
+    folder = WORK / f"ml-bench-{params['ratings']}"
+    stamp = folder / "bench-stamp.json"
+    if stamp.exists() and json.loads(stamp.read_text()) == params:
+        print(f"Reusing the release in {folder.relative_to(REPO)}", flush=True)
+        return folder, None
+    print(f"Generating {params['ratings']:,} ratings into {folder.relative_to(REPO)} ...", flush=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp.unlink(missing_ok=True)  # written last, so an interrupted generation is never reused
+    started = time.monotonic()
+    generate_release(folder, params)
+    stamp.write_text(json.dumps(params))
+    return folder, time.monotonic() - started
+
+
+def generate_release(folder: Path, params: dict) -> None:
+    """Write movies.csv, links.csv, ratings.csv and tags.csv shaped like ml-25m's."""
+    rng = np.random.default_rng(params["seed"])
+    movie_ids = np.sort(rng.choice(LARGEST_MOVIE_ID, size=params["movies"], replace=False) + 1)
+    write_movies(folder / "movies.csv", rng, movie_ids)
+    write_links(folder / "links.csv", rng, movie_ids)
+
+    per_user = ratings_per_user(rng, params["users"], params["ratings"])
+    popularity = 1.0 / (rng.permutation(len(movie_ids)) + 30.0)  # Zipf-like, popular movies spread over the ids
+    pairs = distinct_pairs(rng, per_user, popularity / popularity.sum())
+    users = pairs // len(movie_ids)
+    movies = movie_ids[pairs % len(movie_ids)]
+    del pairs
+    stars = rng.choice(STARS, size=len(users), p=STAR_SHARES)
+    timestamps = rating_timestamps(rng, users, params["users"])
+    write_ratings(folder / "ratings.csv", users + 1, movies, stars, timestamps)
+    write_tags(folder / "tags.csv", rng, users + 1, movies, timestamps, params["tags"])
+
+
+def ratings_per_user(rng: np.random.Generator, users: int, ratings: int) -> np.ndarray:
+    """How many ratings each user gives: at least 20, a long tail (log-normal), summing exactly to RATINGS."""
+    floor = min(MIN_PER_USER, ratings // users)
+    extra = rng.lognormal(0.0, 1.2, users)
+    counts = floor + np.floor(extra / extra.sum() * (ratings - floor * users)).astype(np.int64)
+    counts = np.minimum(counts, MAX_PER_USER)
+    while counts.sum() < ratings:  # hand out what rounding and the cap left over, one rating at a time
+        open_users = np.flatnonzero(counts < MAX_PER_USER)
+        np.add.at(counts, rng.choice(open_users, size=ratings - counts.sum()), 1)
+        counts = np.minimum(counts, MAX_PER_USER)
+    return counts
+
+
+def distinct_pairs(rng: np.random.Generator, per_user: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Sorted keys user * movies + movie: PER_USER[u] distinct movies for each user u, drawn by WEIGHTS.
+
+    Draws with replacement, drops the repeats, and draws again what each user still lacks until
+    none lacks anything (after a few rounds, uniformly, so that heavy users of popular movies finish).
+    """
+    movies = len(weights)
+    keys = np.empty(0, dtype=np.int64)
+    for round_number in range(100):
+        lacking = per_user - np.bincount(keys // movies, minlength=len(per_user))
+        if not lacking.any():
+            return keys
+        users = np.repeat(np.arange(len(per_user), dtype=np.int64), lacking)
+        if round_number < 5:
+            drawn = rng.choice(movies, size=len(users), p=weights)
+        else:
+            drawn = rng.integers(0, movies, size=len(users))
+        keys = sorted_distinct(np.concatenate([keys, users * movies + drawn]))
+    raise RuntimeError("could not draw distinct movies for every user")
+
+
+def sorted_distinct(values: np.ndarray) -> np.ndarray:
+    """np.unique, written out: sort, keep each value's first copy (np.unique is ~60x slower here)."""
+    values = np.sort(values)
+    keep = np.ones(len(values), dtype=bool)
+    keep[1:] = values[1:] != values[:-1]
+    return values[keep]
+
+
+def rating_timestamps(rng: np.random.Generator, users: np.ndarray, user_count: int) -> np.ndarray:
+    """Unix times: each user is active over a span (mostly months) somewhere between 1995 and 2019."""
+    first = rng.integers(FIRST_TIMESTAMP, LAST_TIMESTAMP - 86_400, size=user_count)
+    span = np.minimum(rng.exponential(180 * 86_400, size=user_count), LAST_TIMESTAMP - first)
+    return first[users] + (rng.random(len(users)) * span[users]).astype(np.int64)
+
+
+def write_movies(path: Path, rng: np.random.Generator, movie_ids: np.ndarray) -> None:
+    """movies.csv: `movieId,title,genres`, titles like `Movie 123 (1999)`, one to three genres."""
+    years = rng.integers(1902, 2020, size=len(movie_ids))
+    genre_counts = rng.integers(0, 4, size=len(movie_ids))
+    with open(path, "w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file, lineterminator="\n")
+        writer.writerow(["movieId", "title", "genres"])
+        for movie_id, year, count in zip(movie_ids.tolist(), years.tolist(), genre_counts.tolist()):
+            genres = "|".join(rng.choice(GENRES, size=count, replace=False)) if count else "(no genres listed)"
+            writer.writerow([movie_id, f"Movie {movie_id} ({year})", genres])
+
+
+def write_links(path: Path, rng: np.random.Generator, movie_ids: np.ndarray) -> None:
+    """links.csv: `movieId,imdbId,tmdbId`, IMDb ids as 7 zero-padded digits; both ids unique."""
+    imdb_ids = rng.choice(9_999_999, size=len(movie_ids), replace=False) + 1
+    tmdb_ids = rng.choice(999_999, size=len(movie_ids), replace=False) + 1
+    with open(path, "w", encoding="utf-8") as file:
+        file.write("movieId,imdbId,tmdbId\n")
+        for movie_id, imdb_id, tmdb_id in zip(movie_ids.tolist(), imdb_ids.tolist(), tmdb_ids.tolist()):
+            file.write(f"{movie_id},{imdb_id:07d},{tmdb_id}\n")
+
+
+def write_ratings(path: Path, users: np.ndarray, movies: np.ndarray, stars: np.ndarray,
+                  timestamps: np.ndarray) -> None:
+    """ratings.csv: `userId,movieId,rating,timestamp`, ratings written like 3.5 and 4.0, in chunks."""
+    with open(path, "w", newline="", encoding="ascii") as file:
+        for start in range(0, len(users), WRITE_CHUNK):
+            part = slice(start, start + WRITE_CHUNK)
+            frame = pd.DataFrame({"userId": users[part], "movieId": movies[part], "rating": stars[part],
+                                  "timestamp": timestamps[part]})
+            frame.to_csv(file, header=start == 0, index=False, float_format="%.1f", lineterminator="\n")
+
+
+def write_tags(path: Path, rng: np.random.Generator, users: np.ndarray, movies: np.ndarray,
+               timestamps: np.ndarray, count: int) -> None:
+    """tags.csv: `userId,movieId,tag,timestamp` on movies the user rated, a little after the rating."""
+    rows = np.sort(rng.choice(len(users), size=min(count, len(users)), replace=False))
+    words = rng.choice(TAG_WORDS, size=len(rows))
+    later = timestamps[rows] + rng.integers(0, 3_600, size=len(rows))
+    with open(path, "w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file, lineterminator="\n")
+        writer.writerow(["userId", "movieId", "tag", "timestamp"])
+        writer.writerows(zip(users[rows].tolist(), movies[rows].tolist(), words.tolist(), later.tolist()))
+
+
+# --------------------------------------------------------------------------------------------------
+# PostgreSQL helpers
+# --------------------------------------------------------------------------------------------------
+
+def database_url(name: str) -> str:
+    return f"{SERVER}/{name}"
+
+
+def connect(name: str = "postgres"):
+    return psycopg2.connect(database_url(name))
+
+
+def query(name: str, sql: str) -> list[tuple]:
+    """Run one statement in database NAME (autocommit) and return its rows."""
+    connection = connect(name)
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            return cursor.fetchall() if cursor.description else []
+    finally:
+        connection.close()
+
+
+def recreate_database(name: str) -> None:
+    query("postgres", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    query("postgres", f'CREATE DATABASE "{name}"')
+
+
+def drop_database(name: str) -> None:
+    query("postgres", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def checkpoint() -> None:
+    """Flush the WAL of earlier phases, so that the next timed phase does not pay for it."""
+    query("postgres", "CHECKPOINT")
+
+
+def django_environment(database: str) -> dict:
+    """Environment of the Django child processes: the scratch database, production-like settings."""
+    return {**os.environ, "DATABASE_URL": database_url(database), "DJANGO_SETTINGS_MODULE": "recsite.settings",
+            "DEBUG": "false", "SECRET_KEY": "bench-only-secret-key", "DATA_DIR": str(WORK / "var"),
+            "PYTHONPATH": str(REPO)}
+
+
+def fresh_migrated_database(name: str) -> float:
+    """Drop and recreate database NAME and migrate it; returns the seconds the migration took."""
+    recreate_database(name)
+    started = time.monotonic()
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=REPO, env=django_environment(name),
+                   check=True)
+    return time.monotonic() - started
+
+
+# --------------------------------------------------------------------------------------------------
+# The measurements
+# --------------------------------------------------------------------------------------------------
+
+def time_bare_copy(ratings_csv: Path) -> dict:
+    """COPY the ratings file (CSV, HEADER) into a fresh, empty, unindexed table; rows and seconds."""
+    recreate_database(BASELINE_DB)
+    query(BASELINE_DB, "CREATE TABLE bare_ratings (user_id integer, movie_id integer, rating real, ts bigint)")
+    checkpoint()
+    connection = connect(BASELINE_DB)
+    try:
+        with connection.cursor() as cursor, open(ratings_csv, "rb") as file:
+            started = time.monotonic()
+            cursor.copy_expert("COPY bare_ratings FROM STDIN WITH (FORMAT csv, HEADER)", file)
+            rows = cursor.rowcount
+            connection.commit()
+            seconds = time.monotonic() - started
+    finally:
+        connection.close()
+    drop_database(BASELINE_DB)
+    return {"rows": rows, "seconds": seconds, "rows_per_s": rows / seconds}
+
+
+def run_import(source: Path, database: str) -> dict:
+    """Import SOURCE into DATABASE in a child process; returns what the child reported, plus its wall time."""
+    checkpoint()
+    started = time.monotonic()
+    child = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", str(source)], cwd=REPO,
+                           env=django_environment(database), stdout=subprocess.PIPE, text=True)
+    wall = time.monotonic() - started
+    if child.returncode != 0:
+        sys.stdout.write(child.stdout)
+        raise SystemExit(f"the import of {source} failed (exit status {child.returncode})")
+    lines = [line for line in child.stdout.splitlines() if line.startswith(RESULT_MARKER)]
+    result = json.loads(lines[-1].removeprefix(RESULT_MARKER))
+    result["process_wall_s"] = wall
+    return result
+
+
+def rating_table_state(database: str) -> dict:
+    """What the import left in movies_rating: rows, size on disk, and its indexes and constraints."""
+    rows = query(database, "SELECT count(*) FROM movies_rating")[0][0]
+    size = query(database, "SELECT pg_total_relation_size('movies_rating')")[0][0]
+    indexes = [name for (name,) in query(database, "SELECT indexname FROM pg_indexes"
+                                                   " WHERE tablename = 'movies_rating' ORDER BY 1")]
+    constraints = query(database, "SELECT conname, contype FROM pg_constraint"
+                                  " WHERE conrelid = 'movies_rating'::regclass ORDER BY 1")
+    return {"rows": rows, "bytes": size, "indexes": indexes, "constraints": [f"{n} ({t})" for n, t in constraints]}
+
+
+def child_main(source: str) -> None:
+    """--child: import SOURCE into DATABASE_URL, then print the stage times, counts and peak RSS as JSON."""
+    import django
+
+    django.setup()
+    from movies.importers.movielens import import_movielens
+    from movies.importers.progress import Progress
+
+    stages = []  # [name, start time, VmHWM at start]
+
+    def on_progress(stage: str, fraction: float) -> None:
+        if not stages or stages[-1][0] != stage:
+            stages.append([stage, time.monotonic(), memory_status()["VmHWM"]])
+
+    started = time.monotonic()
+    counts = import_movielens(source, progress=Progress(on_progress))
+    finished = time.monotonic()
+    ends = [start for _, start, _ in stages[1:]] + [finished]
+    memory = memory_status()
+    report = {
+        "counts": counts,
+        "import_s": finished - started,
+        "stages": [{"name": name, "seconds": end - start, "peak_rss_at_start": peak}
+                   for (name, start, peak), end in zip(stages, ends)],
+        "peak_rss_bytes": memory["VmHWM"],
+        "ru_maxrss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+    }
+    print(RESULT_MARKER + json.dumps(report), flush=True)
+
+
+def memory_status() -> dict[str, int]:
+    """VmRSS and VmHWM (peak resident set) of this process, in bytes, from /proc/self/status."""
+    values = {}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        name, _, rest = line.partition(":")
+        if name in ("VmRSS", "VmHWM"):
+            values[name] = int(rest.split()[0]) * 1024
+    return values
+
+
+def stage_seconds(result: dict, name: str) -> float:
+    return next(stage["seconds"] for stage in result["stages"] if stage["name"] == name)
+
+
+# --------------------------------------------------------------------------------------------------
+# The report
+# --------------------------------------------------------------------------------------------------
+
+def machine() -> dict:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor() or "unknown")
+    memory_kib = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                      if line.startswith("MemTotal"))
+    settings = {name: query("postgres", f"SHOW {name}")[0][0] for name in
+                ("server_version", "shared_buffers", "maintenance_work_mem", "max_wal_size", "wal_level",
+                 "synchronous_commit")}
+    return {"cpu": cpu, "cores": os.cpu_count(), "ram_gib": memory_kib / 1024**2, "postgres": settings,
+            "python": platform.python_version()}
+
+
+def mib(value: int) -> str:
+    return f"{value / 1024**2:,.0f} MiB"
+
+
+def render(info: dict, params: dict, generation: float | None, baselines: list[dict], migrate_s: float,
+           first: dict, first_state: dict, again: dict, again_state: dict, small: dict | None) -> str:
+    """The whole report as Markdown."""
+    rows = params["ratings"]
+    best = max(baselines, key=lambda baseline: baseline["rows_per_s"])
+    first_rate = rows / stage_seconds(first, "loading ratings")
+    ratio = first_rate / best["rows_per_s"]
+    peak = first["peak_rss_bytes"]
+    bar1 = "PASS" if ratio >= BAR_COPY_RATIO else "FAIL"
+    bar2 = "PASS" if peak < BAR_PEAK_BYTES else "FAIL"
+    changed = {key: again["counts"].get(key) for key in EXPECTED_UNCHANGED if again["counts"].get(key)}
+    pg = info["postgres"]
+    lines = [
+        "# MovieLens import benchmark",
+        "",
+        f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        f"- Machine: {info['cpu']}, {info['cores']} cores, {info['ram_gib']:.1f} GiB RAM; PostgreSQL "
+        f"{pg['server_version']} (shared_buffers {pg['shared_buffers']}, maintenance_work_mem "
+        f"{pg['maintenance_work_mem']}, max_wal_size {pg['max_wal_size']}, wal_level {pg['wal_level']}, "
+        f"synchronous_commit {pg['synchronous_commit']}); Python {info['python']}",
+        f"- Command: `.venv/bin/python bench/import_movielens.py {' '.join(sys.argv[1:])}`".rstrip(),
+        f"- Release: {rows:,} ratings by {params['users']:,} users of {params['movies']:,} movies, "
+        f"{params['tags']:,} tags (seed {params['seed']}); "
+        + (f"generated in {generation:.0f} s" if generation is not None else "reused from bench/work"),
+        f"- ratings.csv: {first['ratings_csv_bytes'] / 1e6:,.0f} MB",
+        "",
+        "## Against the bars",
+        "",
+        "| Bar | Measured | Ratio | Result |",
+        "|---|---|---|---|",
+        f"| 1. ratings rows/s >= 50% of a bare COPY | {first_rate:,.0f} rows/s vs {best['rows_per_s']:,.0f} "
+        f"rows/s | {ratio:.0%} | {bar1} |",
+        f"| 2. peak memory < 2 GB (10^9 bytes) | {mib(peak)} | {peak / BAR_PEAK_BYTES:.0%} of the bar | {bar2} |",
+        "",
+        "## Measurements",
+        "",
+        "| Phase | Seconds | Ratings rows/s | Peak RSS of the Python process |",
+        "|---|---|---|---|",
+    ]
+    for index, baseline in enumerate(baselines):
+        when = "before" if index == 0 else "after"
+        lines.append(f"| Bare COPY, CSV from the file ({when} the imports) | {baseline['seconds']:.1f} | "
+                     f"{baseline['rows_per_s']:,.0f} | - |")
+    lines.append(f"| Migrating the fresh database | {migrate_s:.1f} | - | - |")
+    for label, result in (("First import (COPY path)", first), ("Re-import (staging and upsert path)", again)):
+        ratings_s = stage_seconds(result, "loading ratings")
+        lines.append(f"| {label}: whole import | {result['import_s']:.1f} | - | {mib(result['peak_rss_bytes'])} |")
+        lines.append(f"| {label}: \"loading ratings\" stage | {ratings_s:.1f} | {rows / ratings_s:,.0f} | - |")
+    if small:
+        small_rows = small["counts"].get("ratings_created", 0)
+        ratings_s = stage_seconds(small, "loading ratings")
+        lines.append(f"| ml-latest-small, fresh database: whole import | {small['import_s']:.1f} | - | "
+                     f"{mib(small['peak_rss_bytes'])} |")
+        lines.append(f"| ml-latest-small: \"loading ratings\" stage | {ratings_s:.2f} | "
+                     f"{small_rows / ratings_s:,.0f} | - |")
+    lines += ["", "## Stages (seconds; peak RSS of the process when the stage began)", "",
+              "| Stage | First import | Re-import |" + (" ml-latest-small |" if small else ""),
+              "|---|---|---|" + ("---|" if small else "")]
+    for stage in first["stages"]:
+        cells = []
+        for result in [first, again] + ([small] if small else []):
+            match = next((s for s in result["stages"] if s["name"] == stage["name"]), None)
+            cells.append(f"{match['seconds']:.2f} ({mib(match['peak_rss_at_start'])})" if match else "-")
+        lines.append(f"| {stage['name']} | " + " | ".join(cells) + " |")
+    lines += ["", "## Counts", "",
+              f"- First import: `{json.dumps(first['counts'])}`",
+              f"- Re-import: `{json.dumps(again['counts'])}`"
+              + (f" **changed something: {changed}**" if changed else " (nothing changed, as expected)"),
+              ]
+    if small:
+        lines.append(f"- ml-latest-small: `{json.dumps(small['counts'])}`")
+    lines += ["", "## movies_rating after each import", ""]
+    for label, state in (("First import", first_state), ("Re-import", again_state)):
+        lines.append(f"- {label}: {state['rows']:,} rows, {mib(state['bytes'])} with indexes; indexes "
+                     f"{', '.join(state['indexes'])}; constraints {', '.join(state['constraints'])}")
+    lines += [
+        "", "## Method", "",
+        "- Both bars come from this one run. The bare COPY ran before and after the imports; bar 1 compares",
+        "  with the faster of the two. Import rows/s = rows of ratings.csv / the \"loading ratings\" stage,",
+        "  index and key rebuild included. CHECKPOINT ran before each timed phase.",
+        "- Each import ran in its own child process with DEBUG=false; its peak RSS is the kernel's VmHWM of",
+        "  that process (/proc/self/status). PostgreSQL's own memory is not included.",
+        f"- ru_maxrss reported by the children (it can include this script's size at spawn time): first import "
+        f"{mib(first['ru_maxrss_bytes'])}, re-import {mib(again['ru_maxrss_bytes'])}.",
+        f"- Child process wall times (Django start-up included): first import {first['process_wall_s']:.1f} s, "
+        f"re-import {again['process_wall_s']:.1f} s.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--ratings", type=int, default=FULL_RATINGS, help="ratings to generate (default 25M)")
+    parser.add_argument("--quick", action="store_true", help=f"{QUICK_RATINGS:,} ratings, report under bench/work")
+    parser.add_argument("--seed", type=int, default=25)
+    parser.add_argument("--out", type=Path, help=f"Markdown report (default {RESULTS.relative_to(REPO)})")
+    parser.add_argument("--child", metavar="SOURCE", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child_main(args.child)
+        return
+    ratings = QUICK_RATINGS if args.quick else args.ratings
+    if ratings < 1_000:
+        parser.error("--ratings must be at least 1000")
+    out = args.out or (WORK / "import_movielens-quick.md" if args.quick else RESULTS)
+
+    info = machine()
+    params = release_parameters(ratings, args.seed)
+    release, generation = ensure_release(params)
+    ratings_csv = release / "ratings.csv"
+    try:
+        print("Bare COPY baseline ...", flush=True)
+        baselines = [time_bare_copy(ratings_csv)]
+        print("First import into a fresh database ...", flush=True)
+        migrate_s = fresh_migrated_database(IMPORT_DB)
+        first = run_import(release, IMPORT_DB)
+        first_state = rating_table_state(IMPORT_DB)
+        print("Re-import into the full database ...", flush=True)
+        again = run_import(release, IMPORT_DB)
+        again_state = rating_table_state(IMPORT_DB)
+        print("Bare COPY baseline again ...", flush=True)
+        baselines.append(time_bare_copy(ratings_csv))
+        small = None
+        if SMALL_RELEASE.is_dir():
+            print("ml-latest-small into a fresh database ...", flush=True)
+            fresh_migrated_database(IMPORT_DB)
+            small = run_import(SMALL_RELEASE, IMPORT_DB)
+    finally:
+        drop_database(IMPORT_DB)
+        drop_database(BASELINE_DB)
+    first["ratings_csv_bytes"] = ratings_csv.stat().st_size
+    report = render(info, params, generation, baselines, migrate_s, first, first_state, again, again_state, small)
+    print()
+    print(report)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(report)
+    print(f"Written to {out}")
+
+
+if __name__ == "__main__":
+    main()

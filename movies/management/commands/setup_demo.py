@@ -1,0 +1,42 @@
+"""`manage.py setup_demo [SOURCE]`: data and accounts for the run command, downloaded or generated."""
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from movies import demo
+from movies.importers.download import DownloadFailed
+from movies.models import Rating
+from movies.synthetic import generate_dataset
+
+GROUPLENS_SMALL = "https://files.grouplens.org/datasets/movielens/ml-latest-small.zip"
+
+
+class Command(BaseCommand):
+    help = "Import MovieLens (once) and create the demo accounts. Offline with no SOURCE, generate demo data."
+
+    def add_arguments(self, parser):
+        parser.add_argument("source", nargs="?", help=f"MovieLens directory, .zip or URL (default {GROUPLENS_SMALL})")
+        parser.add_argument("--password", default="recsite-demo", help="password of the demo and admin accounts")
+
+    def handle(self, *args, source, password, **options):
+        if Rating.objects.exists():
+            self.stdout.write("Ratings already imported; skipping the import (run import_movielens to update).")
+        elif source:
+            call_command("import_movielens", source)
+        else:
+            try:
+                call_command("import_movielens", GROUPLENS_SMALL)
+            except (CommandError, DownloadFailed) as error:
+                folder = Path(settings.DATA_DIR) / "demo-data"
+                self.stdout.write(self.style.WARNING(
+                    f"Could not download MovieLens ({error}).\nUsing GENERATED demo data instead (made-up titles "
+                    f"and ratings) in {folder}. Pass a MovieLens path or URL to use real data."))
+                folder = Path(tempfile.mkdtemp(dir=settings.DATA_DIR)) if folder.exists() else folder
+                generate_dataset(folder, n_users=300, n_movies=600, ratings_per_user=40, name="recsite-demo")
+                call_command("import_movielens", str(folder))
+        demo.ensure_accounts(password)
+        rated = demo.rate_for_demo()
+        self.stdout.write(f"Demo accounts ready: demo (rated {rated} movies) and admin (staff), password {password!r}.")
