@@ -52,7 +52,7 @@ def _mapped(block: RatingBlock, movies: MovieIds, accounts: AccountRegistry) -> 
     movie_ids = movies.to_movie_ids(block.movie)
     if (movie_ids < 0).any():
         block.fail_at_first(lambda row: not movies.knows(row.movie),
-                            lambda row: f"movie {row.movie} is not in the movies file", field="movie")
+                            lambda row: f"movie {row.movie} is not in the movies file", column="movie")
     return [accounts.to_user_ids(block.user), movie_ids, block.rating, block.timestamp]
 
 

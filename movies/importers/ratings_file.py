@@ -52,8 +52,9 @@ class RatingBlock:
         return parse_rows(self.raw, self.fmt, self.label, self.first_line)
 
     def fail_at_first(self, is_bad: Callable[[RatingRow], bool], problem: Callable[[RatingRow], str],
-                      field: str) -> None:
+                      column: str) -> None:
         """Raise ImportFailed at the first row `is_bad` picks, with the message `problem` gives."""
+        field = FIELD_NAMES.get(self.fmt.name, DEFAULT_FIELD_NAMES)[COLUMNS.index(column)]
         for row in self.rows():
             if is_bad(row):
                 raise ImportFailed(problem(row), file=self.label, line=row.line, field=field)

@@ -57,7 +57,7 @@ def test_import_rejects_a_non_numeric_user_id(release):
 
 def test_import_rejects_a_rating_of_an_unknown_movie(release):
     replace_line(release.path / "ratings.csv", 7, f"{release_user(release)},123456789,4.0,964982703")
-    fails_with(release.path, "ratings.csv, line 7, field movie", "movie 123456789 is not in the movies file")
+    fails_with(release.path, "ratings.csv, line 7, field movieId", "movie 123456789 is not in the movies file")
     assert table_counts() == EMPTY
 
 
