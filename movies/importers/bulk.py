@@ -15,6 +15,7 @@ PG_EPOCH = 946_684_800  # 2000-01-01 in unix seconds: binary COPY counts microse
 BINARY_TYPES = {"integer": ">i4", "bigint": ">i8", "double precision": ">f8", "timestamp with time zone": ">i8"}
 COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + (0).to_bytes(4, "big") + (0).to_bytes(4, "big")
 COPY_TRAILER = (-1).to_bytes(2, "big", signed=True)
+COPY_CHUNK_BYTES = 1 << 20
 
 
 def column_types(cursor, table: str, columns: list[str]) -> list[str]:
@@ -41,8 +42,21 @@ def copy_binary(cursor, table: str, columns: list[str], types: list[str], arrays
         if pg_type == "timestamp with time zone":
             values = (values.astype(np.int64) - PG_EPOCH) * 1_000_000
         rows[f"value{index}"] = values
-    payload = io.BytesIO(COPY_HEADER + rows.tobytes() + COPY_TRAILER)
-    cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT binary)", payload)
+    payload = io.BytesIO(b"".join([COPY_HEADER, rows.tobytes(), COPY_TRAILER]))
+    # The chunk size goes by position: Django's debug cursor wrapper takes no keywords here.
+    cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT binary)", payload,
+                       COPY_CHUNK_BYTES)
+
+
+def reserve_ids(cursor, table: str, count: int) -> int:
+    """Take `count` consecutive values of the table's id sequence; returns the first.
+
+    Sending ids with the rows spares the server a sequence call per row (about a third of a
+    COPY's time). The caller must hold a lock that keeps other writers of the table out.
+    """
+    cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'),"
+                   " nextval(pg_get_serial_sequence(%s, 'id')) + %s - 1)", [table, table, count])
+    return cursor.fetchone()[0] - count + 1
 
 
 def copy_text_rows(cursor, table: str, columns: list[str], rows: list[tuple]) -> None:

@@ -16,7 +16,7 @@ import psycopg2
 from django.db import IntegrityError, connection
 
 from movies.importers.accounts import AccountRegistry
-from movies.importers.bulk import column_types, copy_binary, indexes_deferred
+from movies.importers.bulk import column_types, copy_binary, indexes_deferred, reserve_ids
 from movies.importers.catalog import MovieIds
 from movies.importers.errors import ImportFailed
 from movies.importers.formats import MovieLensFormat
@@ -57,15 +57,19 @@ def _mapped(block: RatingBlock, movies: MovieIds, accounts: AccountRegistry) -> 
 
 
 def _append(cursor, blocks, movies, accounts, on_block, fail_on_duplicate) -> dict[str, int]:
-    types = column_types(cursor, RATING, COLUMNS)
+    columns = ["id", *COLUMNS]
+    types = column_types(cursor, RATING, columns)
     created = 0
+    cursor.execute(f"LOCK TABLE {RATING} IN SHARE ROW EXCLUSIVE MODE")  # no other writer while ids are reserved
     table_was_empty = not Rating.objects.exists()
     try:
         with indexes_deferred(cursor, RATING) if table_was_empty else nullcontext():
             for block in blocks:
                 # Mapping may create accounts: a statement of its own, so it runs between COPYs.
                 arrays = _mapped(block, movies, accounts)
-                copy_binary(cursor, RATING, COLUMNS, types, arrays)
+                first_id = reserve_ids(cursor, RATING, len(block))
+                ids = np.arange(first_id, first_id + len(block), dtype=np.int64)
+                copy_binary(cursor, RATING, columns, types, [ids, *arrays])
                 created += len(block)
                 on_block(block)
     except (IntegrityError, psycopg2.IntegrityError) as error:  # a user rates a movie twice
@@ -91,27 +95,27 @@ def _synchronise(cursor, blocks, movies, accounts, on_block, fail_on_duplicate) 
                                zip(arrays[0].tolist(), arrays[1].tolist(), arrays[2].tolist(),
                                    np.char.replace(when, "T", " ").tolist()))
         on_block(block)
-    if not postgres:
+    if not postgres:  # SQLite joins by nested loops: it needs an index on the staged pairs
         cursor.execute(f"CREATE INDEX {STAGE}_pair ON {STAGE} (user_id, movie_id)")
     cursor.execute(f"SELECT user_id, movie_id FROM {STAGE} GROUP BY user_id, movie_id HAVING COUNT(*) > 1 LIMIT 1")
     duplicate = cursor.fetchone()
     if duplicate:
         fail_on_duplicate(*duplicate)
-    same_pair = "r.user_id = s.user_id AND r.movie_id = s.movie_id"
-    cursor.execute(f"SELECT COUNT(*) FROM {STAGE} s WHERE NOT EXISTS (SELECT 1 FROM {RATING} r WHERE {same_pair})")
-    created = cursor.fetchone()[0]
-    cursor.execute(f"SELECT COUNT(*) FROM {STAGE} s JOIN {RATING} r ON {same_pair}"
-                   " WHERE r.value <> s.value OR r.rated_at <> s.rated_at")
-    updated = cursor.fetchone()[0]
+    # Three set-based statements, each writing only what changes: an unchanged release writes nothing.
     cursor.execute(
         f"DELETE FROM {RATING} WHERE user_id IN (SELECT user_id FROM {ACCOUNT} WHERE dataset = %s)"
         f" AND NOT EXISTS (SELECT 1 FROM {STAGE} s WHERE s.user_id = {RATING}.user_id"
         f" AND s.movie_id = {RATING}.movie_id)", [accounts.dataset])
     deleted = cursor.rowcount
     cursor.execute(
+        f"UPDATE {RATING} SET value = s.value, rated_at = s.rated_at FROM {STAGE} s"
+        f" WHERE s.user_id = {RATING}.user_id AND s.movie_id = {RATING}.movie_id"
+        f" AND ({RATING}.value <> s.value OR {RATING}.rated_at <> s.rated_at)")
+    updated = cursor.rowcount
+    cursor.execute(
         f"INSERT INTO {RATING} (user_id, movie_id, value, rated_at) SELECT user_id, movie_id, value, rated_at"
-        f" FROM {STAGE} WHERE true ON CONFLICT (user_id, movie_id) DO UPDATE"
-        " SET value = excluded.value, rated_at = excluded.rated_at"
-        f" WHERE {RATING}.value <> excluded.value OR {RATING}.rated_at <> excluded.rated_at")
+        f" FROM {STAGE} s WHERE NOT EXISTS (SELECT 1 FROM {RATING} r"
+        " WHERE r.user_id = s.user_id AND r.movie_id = s.movie_id)")
+    created = cursor.rowcount
     cursor.execute(f"DROP TABLE {STAGE}")
     return {"ratings_created": created, "ratings_updated": updated, "ratings_deleted": deleted}
