@@ -27,6 +27,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 DATA_DIR = env_path("DATA_DIR", BASE_DIR / "var")
 DOWNLOAD_DIR = env_path("DOWNLOAD_DIR", DATA_DIR / "downloads")
 MODEL_DIR = env_path("MODEL_DIR", DATA_DIR / "models")
+MOVIELENS_DEMO_URL = env_str("MOVIELENS_DEMO_URL",
+                             "https://files.grouplens.org/datasets/movielens/ml-latest-small.zip")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

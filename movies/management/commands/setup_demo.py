@@ -11,14 +11,13 @@ from movies.importers.download import DownloadFailed
 from movies.models import Rating
 from movies.synthetic import generate_dataset
 
-GROUPLENS_SMALL = "https://files.grouplens.org/datasets/movielens/ml-latest-small.zip"
-
 
 class Command(BaseCommand):
     help = "Import MovieLens (once) and create the demo accounts. Offline with no SOURCE, generate demo data."
 
     def add_arguments(self, parser):
-        parser.add_argument("source", nargs="?", help=f"MovieLens directory, .zip or URL (default {GROUPLENS_SMALL})")
+        parser.add_argument("source", nargs="?",
+                            help="MovieLens directory, .zip or URL (default: the MOVIELENS_DEMO_URL setting)")
         parser.add_argument("--password", default="recsite-demo", help="password of the demo and admin accounts")
 
     def handle(self, *args, source, password, **options):
@@ -28,7 +27,7 @@ class Command(BaseCommand):
             call_command("import_movielens", source)
         else:
             try:
-                call_command("import_movielens", GROUPLENS_SMALL)
+                call_command("import_movielens", settings.MOVIELENS_DEMO_URL)
             except (CommandError, DownloadFailed) as error:
                 folder = Path(settings.DATA_DIR) / "demo-data"
                 self.stdout.write(self.style.WARNING(

@@ -1,0 +1,37 @@
+"""The run command's demo: real data when it can get it, generated data (said out loud) when offline."""
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from movies.models import ImportJob, Movie, Rating
+
+pytestmark = pytest.mark.django_db
+
+
+def test_setup_demo_imports_the_given_release_and_creates_both_accounts(release, capsys):
+    call_command("setup_demo", str(release.path), password="pw-for-tests", verbosity=0)
+
+    demo = authenticate(username="demo", password="pw-for-tests")
+    admin = authenticate(username="admin", password="pw-for-tests")
+    assert demo and not demo.is_staff
+    assert admin and admin.is_staff
+    assert Rating.objects.filter(user=demo).count() > 0
+    assert Rating.objects.exclude(user=demo).count() == release.n_ratings
+
+
+def test_setup_demo_offline_generates_data_and_says_so(settings, tmp_path, capsys):
+    settings.DATA_DIR = tmp_path
+    settings.DOWNLOAD_DIR = tmp_path / "downloads"
+    settings.MOVIELENS_DEMO_URL = "http://127.0.0.1:9/ml-latest-small.zip"  # nothing listens on port 9
+
+    call_command("setup_demo", verbosity=0)
+
+    assert "GENERATED demo data" in capsys.readouterr().out
+    assert Movie.objects.count() == 600
+    assert ImportJob.objects.filter(status=ImportJob.Status.FAILED).count() == 1  # the download, recorded
+
+
+def test_setup_demo_does_not_import_twice(release):
+    call_command("setup_demo", str(release.path), verbosity=0)
+    call_command("setup_demo", str(release.path), verbosity=0)
+    assert ImportJob.objects.count() == 1
