@@ -20,7 +20,6 @@ class AccountRegistry:
     def __init__(self, dataset: str):
         self.dataset = dataset
         existing = list(MovieLensAccount.objects.filter(dataset=dataset).values_list("movielens_id", "user_id"))
-        self.existed_before = bool(existing)
         self.created = 0
         self._user_ids = np.full(1024, -1, dtype=np.int64)
         pairs = np.array(existing, dtype=np.int64).reshape(-1, 2)

@@ -1,12 +1,13 @@
 """Bulk loading into PostgreSQL: binary COPY from numpy arrays, and index builds deferred to the end.
 
-Loading tens of millions of rows through INSERT, or into a table whose indexes are updated row
-by row, is several times slower than COPY. So a first load drops the table's indexes and
-constraints, COPYs the rows, and rebuilds them afterwards — what pg_restore does — all inside
-the import's transaction, so a failure rolls everything back, indexes included.
+Loading tens of millions of rows through INSERT, or into a table whose indexes and foreign keys
+are checked row by row, is many times slower than COPY. So a first load fills a bare copy of the
+table and builds its indexes and keys afterwards — what pg_restore does — then swaps it in, all
+inside the import's transaction, so a failure rolls everything back.
 """
 import csv
 import io
+import re
 from contextlib import contextmanager
 
 import numpy as np
@@ -48,17 +49,6 @@ def copy_binary(cursor, table: str, columns: list[str], types: list[str], arrays
                        COPY_CHUNK_BYTES)
 
 
-def reserve_ids(cursor, table: str, count: int) -> int:
-    """Take `count` consecutive values of the table's id sequence; returns the first.
-
-    Sending ids with the rows spares the server a sequence call per row (about a third of a
-    COPY's time). The caller must hold a lock that keeps other writers of the table out.
-    """
-    cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'),"
-                   " nextval(pg_get_serial_sequence(%s, 'id')) + %s - 1)", [table, table, count])
-    return cursor.fetchone()[0] - count + 1
-
-
 def copy_text_rows(cursor, table: str, columns: list[str], rows: list[tuple]) -> None:
     """COPY rows of Python values (text that may hold any character) through the CSV format."""
     buffer = io.StringIO()
@@ -68,32 +58,40 @@ def copy_text_rows(cursor, table: str, columns: list[str], rows: list[tuple]) ->
 
 
 @contextmanager
-def indexes_deferred(cursor, table: str):
-    """Drop the table's indexes, primary, unique and foreign keys; rebuild them on leaving.
+def loaded_beside(cursor, table: str):
+    """Yield a new, bare table shaped like `table` to COPY into; then index it and swap it in.
 
-    Must run inside a transaction: if the load or a rebuild fails (say a duplicate breaks a unique
-    constraint), rolling back restores the table as it was.
+    Builds the same keys, indexes and foreign keys on the new table after the load (as pg_restore
+    does), then drops `table`, which must be empty, and gives the new table its name. Other
+    sessions keep reading the catalog meanwhile: the strong locks come only with the swap, just
+    before the caller commits. Inside a transaction, any failure leaves `table` as it was.
     """
+    shadow = f"{table}_load"
+    cursor.execute(f"CREATE TABLE {shadow} (LIKE {table} INCLUDING DEFAULTS INCLUDING IDENTITY"
+                   " INCLUDING CONSTRAINTS INCLUDING STORAGE)")
     cursor.execute(
         "SELECT conname, contype, pg_get_constraintdef(oid) FROM pg_constraint"
-        " WHERE conrelid = %s::regclass AND contype IN ('p', 'u', 'f')", [table])
+        " WHERE conrelid = %s::regclass AND contype IN ('p', 'u', 'f') ORDER BY contype = 'f'", [table])
     constraints = cursor.fetchall()
     cursor.execute(
         "SELECT c.relname, pg_get_indexdef(c.oid) FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid"
         " WHERE x.indrelid = %s::regclass"
         " AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid)", [table])
     indexes = cursor.fetchall()
-    foreign = [(name, definition) for name, kind, definition in constraints if kind == "f"]
-    keys = [(name, definition) for name, kind, definition in constraints if kind != "f"]
-    for name, _ in foreign + keys:
-        cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-    for name, _ in indexes:
-        cursor.execute(f'DROP INDEX "{name}"')
-    yield
+    yield shadow
+
     cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-    for name, definition in keys:
-        cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
-    for _, definition in indexes:
-        cursor.execute(definition)
-    for name, definition in foreign:
-        cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+    # Constraint and index names are unique per schema: build under temporary names, rename after the swap.
+    for name, _, definition in constraints:
+        cursor.execute(f'ALTER TABLE {shadow} ADD CONSTRAINT "{name}_load" {definition}')
+    for name, definition in indexes:
+        on_table = re.sub(r" ON (\w+\.)?" + re.escape(table) + " ", f" ON {shadow} ", definition, count=1)
+        cursor.execute(on_table.replace(f" INDEX {name} ON ", f" INDEX {name}_load ON ", 1))
+    cursor.execute(f"DROP TABLE {table}")
+    cursor.execute(f"ALTER TABLE {shadow} RENAME TO {table}")
+    for name, _, _ in constraints:
+        cursor.execute(f'ALTER TABLE {table} RENAME CONSTRAINT "{name}_load" TO "{name}"')
+    for name, _ in indexes:
+        cursor.execute(f'ALTER INDEX "{name}_load" RENAME TO "{name}"')
+    cursor.execute(f"ALTER SEQUENCE {shadow}_id_seq RENAME TO {table}_id_seq")
+    cursor.execute(f"SELECT setval('{table}_id_seq', COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)")

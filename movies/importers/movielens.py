@@ -2,7 +2,7 @@
 
 The path of an import: open the source (directory, zip or URL) → recognise the format → read
 and check the movies and links → in one transaction: create or update movies and genres, find
-or create the users' accounts, load the ratings (COPY on PostgreSQL), then the tags. Any bad
+or create the users' accounts, load the tags, then the ratings (COPY on PostgreSQL). Any bad
 row raises ImportFailed naming its file and line, and the transaction leaves the database as
 it was.
 """
@@ -42,15 +42,16 @@ def import_movielens(source: str, *, dataset: str | None = None, progress: Progr
         movie_ids = MovieIds(fmt.movie_key)
         accounts = AccountRegistry(dataset)
 
-        progress.stage("loading ratings", 0.75)
-        ratings_size = max(files.size(fmt.ratings_file), 1)
-        counts |= load_ratings(files, fmt, movies=movie_ids, accounts=accounts,
-                               on_block=lambda block: progress.advance(block.bytes_done / ratings_size))
-
         progress.stage("loading tags", 0.1)
         if fmt.tags_file and files.has(fmt.tags_file):
             counts |= load_tags(list(iter_tags(files, fmt)), movies=movie_ids, accounts=accounts,
                                 label=files.label(fmt.tags_file))
+
+        # Ratings last: a first load ends by swapping tables, which locks briefly until the commit.
+        progress.stage("loading ratings", 0.75)
+        ratings_size = max(files.size(fmt.ratings_file), 1)
+        counts |= load_ratings(files, fmt, movies=movie_ids, accounts=accounts,
+                               on_block=lambda block: progress.advance(block.bytes_done / ratings_size))
         counts["users_created"] = accounts.created
     progress.stage("done", 0.0)
     progress.advance(1.0)

@@ -1,22 +1,19 @@
 """Loading a release's ratings into the Rating table.
 
-- A release imported for the first time into PostgreSQL is appended with binary COPY, straight
-  into the table; if the table was empty its indexes are rebuilt after the load instead of
-  being updated row by row.
-- A re-import (or any import on SQLite) goes through a temporary staging table and set-based
-  SQL: insert the new ratings, update the changed ones, delete the ones the release no longer
-  has. Ratings entered on the site by real users are never touched.
+- Into an empty table on PostgreSQL (the first import), ratings stream with binary COPY into a
+  bare copy of the table that gets its indexes and keys after the load and is then swapped in.
+- Otherwise (a re-import, a second release, SQLite) they go through a temporary staging table
+  and set-based SQL: insert the new ratings, update the changed ones, delete the ones the
+  release no longer has. Ratings entered on the site by real users are never touched.
 """
 import re
 from collections.abc import Callable
-from contextlib import nullcontext
 
 import numpy as np
-import psycopg2
 from django.db import IntegrityError, connection
 
 from movies.importers.accounts import AccountRegistry
-from movies.importers.bulk import column_types, copy_binary, indexes_deferred, reserve_ids
+from movies.importers.bulk import column_types, copy_binary, loaded_beside
 from movies.importers.catalog import MovieIds
 from movies.importers.errors import ImportFailed
 from movies.importers.formats import MovieLensFormat
@@ -43,9 +40,17 @@ def load_ratings(files: DatasetFiles, fmt: MovieLensFormat, *, movies: MovieIds,
                            line=second.line if second else None)
 
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and not accounts.existed_before:
-            return _append(cursor, blocks, movies, accounts, on_block, fail_on_duplicate)
+        if connection.vendor == "postgresql" and _is_empty(cursor):
+            return _fill_empty_table(cursor, blocks, movies, accounts, on_block, fail_on_duplicate)
         return _synchronise(cursor, blocks, movies, accounts, on_block, fail_on_duplicate)
+
+
+def _is_empty(cursor) -> bool:
+    """Whether no one has any rating yet; if so, site users cannot add one until the import commits."""
+    if Rating.objects.exists():
+        return False
+    cursor.execute(f"LOCK TABLE {RATING} IN SHARE ROW EXCLUSIVE MODE")  # blocks writers, not readers
+    return not Rating.objects.exists()
 
 
 def _mapped(block: RatingBlock, movies: MovieIds, accounts: AccountRegistry) -> list[np.ndarray]:
@@ -56,23 +61,21 @@ def _mapped(block: RatingBlock, movies: MovieIds, accounts: AccountRegistry) -> 
     return [accounts.to_user_ids(block.user), movie_ids, block.rating, block.timestamp]
 
 
-def _append(cursor, blocks, movies, accounts, on_block, fail_on_duplicate) -> dict[str, int]:
+def _fill_empty_table(cursor, blocks, movies, accounts, on_block, fail_on_duplicate) -> dict[str, int]:
     columns = ["id", *COLUMNS]
     types = column_types(cursor, RATING, columns)
     created = 0
-    cursor.execute(f"LOCK TABLE {RATING} IN SHARE ROW EXCLUSIVE MODE")  # no other writer while ids are reserved
-    table_was_empty = not Rating.objects.exists()
     try:
-        with indexes_deferred(cursor, RATING) if table_was_empty else nullcontext():
+        with loaded_beside(cursor, RATING) as table:
             for block in blocks:
                 # Mapping may create accounts: a statement of its own, so it runs between COPYs.
                 arrays = _mapped(block, movies, accounts)
-                first_id = reserve_ids(cursor, RATING, len(block))
-                ids = np.arange(first_id, first_id + len(block), dtype=np.int64)
-                copy_binary(cursor, RATING, columns, types, [ids, *arrays])
+                # Ids sent with the rows spare the server a sequence call per row.
+                ids = np.arange(created + 1, created + len(block) + 1, dtype=np.int64)
+                copy_binary(cursor, table, columns, types, [ids, *arrays])
                 created += len(block)
                 on_block(block)
-    except (IntegrityError, psycopg2.IntegrityError) as error:  # a user rates a movie twice
+    except IntegrityError as error:  # building the unique index found a user rating a movie twice
         found = DUPLICATE_KEY.search(str(error))
         if not found:
             raise
