@@ -84,3 +84,15 @@ class AccountRegistry:
             grown = np.full(max(largest_id + 1, 2 * len(self._user_ids)), -1, dtype=np.int64)
             grown[: len(self._user_ids)] = self._user_ids
             self._user_ids = grown
+
+
+def delete_rows_missing_from(cursor, *, table: str, stage: str, key: tuple[str, ...], dataset: str) -> int:
+    """Delete the rows of `dataset`'s users that the staged release no longer has; returns how many.
+
+    Rows of other users (people on the site, other releases) are never touched.
+    """
+    account_table = MovieLensAccount._meta.db_table
+    same_key = " AND ".join(f"s.{column} = {table}.{column}" for column in key)
+    cursor.execute(f"DELETE FROM {table} WHERE user_id IN (SELECT user_id FROM {account_table} WHERE dataset = %s)"
+                   f" AND NOT EXISTS (SELECT 1 FROM {stage} s WHERE {same_key})", [dataset])
+    return cursor.rowcount

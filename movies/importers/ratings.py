@@ -12,18 +12,17 @@ from collections.abc import Callable
 import numpy as np
 from django.db import IntegrityError, connection
 
-from movies.importers.accounts import AccountRegistry
+from movies.importers.accounts import AccountRegistry, delete_rows_missing_from
 from movies.importers.bulk import column_types, copy_binary, loaded_beside
 from movies.importers.catalog import MovieIds
 from movies.importers.errors import ImportFailed
 from movies.importers.formats import MovieLensFormat
 from movies.importers.ratings_file import RatingBlock, find_row, iter_rating_blocks
 from movies.importers.sources import DatasetFiles
-from movies.models import MovieLensAccount, Rating
+from movies.models import Rating
 
 COLUMNS = ["user_id", "movie_id", "value", "rated_at"]
 RATING = Rating._meta.db_table
-ACCOUNT = MovieLensAccount._meta.db_table
 STAGE = "rating_stage"
 DUPLICATE_KEY = re.compile(r"\(user_id, movie_id\)=\((\d+), (\d+)\)")
 
@@ -105,11 +104,8 @@ def _synchronise(cursor, blocks, movies, accounts, on_block, fail_on_duplicate) 
     if duplicate:
         fail_on_duplicate(*duplicate)
     # Three set-based statements, each writing only what changes: an unchanged release writes nothing.
-    cursor.execute(
-        f"DELETE FROM {RATING} WHERE user_id IN (SELECT user_id FROM {ACCOUNT} WHERE dataset = %s)"
-        f" AND NOT EXISTS (SELECT 1 FROM {STAGE} s WHERE s.user_id = {RATING}.user_id"
-        f" AND s.movie_id = {RATING}.movie_id)", [accounts.dataset])
-    deleted = cursor.rowcount
+    deleted = delete_rows_missing_from(cursor, table=RATING, stage=STAGE, key=("user_id", "movie_id"),
+                                       dataset=accounts.dataset)
     cursor.execute(
         f"UPDATE {RATING} SET value = s.value, rated_at = s.rated_at FROM {STAGE} s"
         f" WHERE s.user_id = {RATING}.user_id AND s.movie_id = {RATING}.movie_id"

@@ -2,15 +2,14 @@
 import numpy as np
 from django.db import connection
 
-from movies.importers.accounts import AccountRegistry
+from movies.importers.accounts import AccountRegistry, delete_rows_missing_from
 from movies.importers.bulk import copy_text_rows
 from movies.importers.catalog import MovieIds
 from movies.importers.errors import ImportFailed
 from movies.importers.readers import TagRecord
-from movies.models import MovieLensAccount, Tag
+from movies.models import Tag
 
 TAG = Tag._meta.db_table
-ACCOUNT = MovieLensAccount._meta.db_table
 STAGE = "tag_stage"
 COLUMNS = ["user_id", "movie_id", "text", "tagged_at"]
 
@@ -36,11 +35,8 @@ def load_tags(records: list[TagRecord], *, movies: MovieIds, accounts: AccountRe
         cursor.execute(f"SELECT COUNT(*) FROM (SELECT DISTINCT user_id, movie_id, text FROM {STAGE}) s"
                        f" WHERE NOT EXISTS (SELECT 1 FROM {TAG} t WHERE {same})")
         created = cursor.fetchone()[0]
-        cursor.execute(
-            f"DELETE FROM {TAG} WHERE user_id IN (SELECT user_id FROM {ACCOUNT} WHERE dataset = %s)"
-            f" AND NOT EXISTS (SELECT 1 FROM {STAGE} s WHERE s.user_id = {TAG}.user_id"
-            f" AND s.movie_id = {TAG}.movie_id AND s.text = {TAG}.text)", [accounts.dataset])
-        deleted = cursor.rowcount
+        deleted = delete_rows_missing_from(cursor, table=TAG, stage=STAGE, key=("user_id", "movie_id", "text"),
+                                           dataset=accounts.dataset)
         # A user may tag a movie with the same words twice: keep the first time.
         cursor.execute(
             f"INSERT INTO {TAG} (user_id, movie_id, text, tagged_at) SELECT user_id, movie_id, text, MIN(tagged_at)"
