@@ -1,0 +1,210 @@
+"""The serving index: movie embeddings in memory, queried with numpy only.
+
+The web processes never import TensorFlow. The models are trained elsewhere and their embeddings stored in the
+database; an :class:`EmbeddingIndex` holds one model's movie vectors (and, for the collaborative filtering model,
+the biases) and answers the site's questions in a few milliseconds:
+
+- ``similar``: the nearest movies by cosine similarity (the link model, or the CF model's vectors);
+- ``picks`` / ``scores_for_user`` / ``predict_rating``: the CF model's predictions for one user;
+- ``fold_in``: a new or updated user's vector and bias from his ratings, with the movies held fixed.
+
+CF model: ``score = user_vector · movie_vector + user_bias + movie_bias + global_bias`` (the logit scale) and
+``rating = 0.5 + 4.5 * sigmoid(score)``: training scaled ratings to [0, 1] as ``(r - 0.5) / 4.5``.
+
+Movies are addressed by their database ids; the "row" of a movie is its position in ``movie_ids``, and boolean
+masks over movies (``allowed_mask``) follow that order. This module imports no Django, so it stays a pure core.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+MIN_RATING, MAX_RATING = 0.5, 5.0
+RATING_SPAN = MAX_RATING - MIN_RATING
+
+
+def sigmoid(z):
+    """The logistic function, without overflow for large |z|."""
+    return np.exp(-np.logaddexp(0.0, -z))
+
+
+def rating_from_score(score):
+    """A CF score (logit scale) as a rating on the 0.5–5 scale; works on floats and arrays."""
+    return MIN_RATING + RATING_SPAN * sigmoid(score)
+
+
+def _array(values, dtype) -> np.ndarray:
+    """A flat array of any iterable (list, set, generator, array)."""
+    if isinstance(values, np.ndarray):
+        return values.astype(dtype, copy=False).ravel()
+    return np.fromiter(values, dtype=dtype)
+
+
+class EmbeddingIndex:
+    """Movie vectors of one model, with what makes queries fast precomputed.
+
+    ``movie_ids`` (int64, unique) are database ids, ``vectors`` a float32 (n × d) array in the same order;
+    ``movie_bias`` (n,) and ``global_bias`` are the CF model's biases (zero for the link model).
+    """
+
+    def __init__(self, movie_ids: np.ndarray, vectors: np.ndarray, movie_bias: np.ndarray | None = None,
+                 global_bias: float = 0.0):
+        self.movie_ids = np.asarray(movie_ids, dtype=np.int64)
+        self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        n = len(self.movie_ids)
+        if self.vectors.ndim != 2 or len(self.vectors) != n:
+            raise ValueError(f"vectors must be ({n} × d), got {self.vectors.shape}")
+        self.movie_bias = (np.zeros(n, np.float32) if movie_bias is None
+                           else np.ascontiguousarray(movie_bias, dtype=np.float32))
+        if self.movie_bias.shape != (n,):
+            raise ValueError(f"movie_bias must be ({n},), got {self.movie_bias.shape}")
+        self.global_bias = float(global_bias)
+
+        # id → row: binary search in the sorted ids (vectorised, no Python dict of 60k entries).
+        self._order = np.argsort(self.movie_ids, kind="stable")
+        self._sorted_ids = self.movie_ids[self._order]
+        if n > 1 and np.any(self._sorted_ids[1:] == self._sorted_ids[:-1]):
+            raise ValueError("movie_ids must be unique")
+        norms = np.linalg.norm(self.vectors, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0  # a zero vector stays zero: similarity 0 to everything
+        self._unit = self.vectors / norms
+        self._offset = self.movie_bias + np.float32(self.global_bias)
+
+    def __len__(self) -> int:
+        return len(self.movie_ids)
+
+    @property
+    def dim(self) -> int:
+        """The number of dimensions d of the vectors."""
+        return self.vectors.shape[1]
+
+    def rows(self, movie_ids: Iterable[int] | np.ndarray) -> np.ndarray:
+        """The rows of the given movie ids, -1 for ids not in the index."""
+        ids = _array(movie_ids, np.int64)
+        if len(self) == 0:
+            return np.full(len(ids), -1, np.int64)
+        pos = np.minimum(np.searchsorted(self._sorted_ids, ids), len(self) - 1)
+        return np.where(self._sorted_ids[pos] == ids, self._order[pos], -1)
+
+    def mask(self, movie_ids: Iterable[int] | np.ndarray) -> np.ndarray:
+        """A boolean mask over the index's movies, true for the given ids (e.g. the movies of a genre)."""
+        rows = self.rows(movie_ids)
+        mask = np.zeros(len(self), dtype=bool)
+        mask[rows[rows >= 0]] = True
+        return mask
+
+    def _row(self, movie_id: int) -> int:
+        return int(self.rows(np.array([movie_id]))[0])
+
+    def _top(self, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """The k highest finite scores as (movie id, score), best first; -inf marks a movie left out."""
+        k = min(k, int(np.count_nonzero(scores > -np.inf)))
+        if k <= 0:
+            return []
+        cut = len(scores) - k
+        top = np.argpartition(scores, cut)[cut:]  # O(n), then sort only the k winners
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(int(self.movie_ids[i]), float(scores[i])) for i in top]
+
+    def similar(self, movie_id: int, k: int = 10) -> list[tuple[int, float]]:
+        """The k movies most similar to ``movie_id`` by cosine, best first, never the movie itself.
+
+        An id not in the index gives an empty list.
+        """
+        row = self._row(movie_id)
+        if row < 0:
+            return []
+        sims = self._unit @ self._unit[row]
+        sims[row] = -np.inf
+        return self._top(sims, k)
+
+    def scores_for_user(self, user_vector: np.ndarray, user_bias: float = 0.0) -> np.ndarray:
+        """The raw CF scores (logit scale) of all movies for one user, in row order (float32)."""
+        user_vector = np.asarray(user_vector, dtype=np.float32)
+        if user_vector.shape != (self.dim,):
+            raise ValueError(f"user_vector must be ({self.dim},), got {user_vector.shape}")
+        scores = self.vectors @ user_vector
+        scores += self._offset
+        scores += np.float32(user_bias)
+        return scores
+
+    def picks(self, user_vector: np.ndarray, *, user_bias: float = 0.0, exclude_ids: Iterable[int] = (),
+              k: int = 10, allowed_mask: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """The user's k best-scored movies as (movie id, raw score), best first.
+
+        Never a movie of ``exclude_ids`` (the movies he has rated); only movies where ``allowed_mask`` (a boolean
+        array over the rows, see :meth:`mask`) is true, when given. Fewer than k when fewer movies qualify.
+        Convert a score to stars with :func:`rating_from_score`.
+        """
+        scores = self.scores_for_user(user_vector, user_bias)
+        if allowed_mask is not None:
+            allowed_mask = np.asarray(allowed_mask, dtype=bool)
+            if allowed_mask.shape != scores.shape:
+                raise ValueError(f"allowed_mask must be ({len(self)},), got {allowed_mask.shape}")
+            scores[~allowed_mask] = -np.inf
+        rows = self.rows(exclude_ids)
+        scores[rows[rows >= 0]] = -np.inf
+        return self._top(scores, k)
+
+    def predict_rating(self, user_vector: np.ndarray, user_bias: float, movie_id: int) -> float | None:
+        """The predicted rating (0.5–5) of one movie for one user; None if the movie is not in the index."""
+        row = self._row(movie_id)
+        if row < 0:
+            return None
+        score = float(self.vectors[row] @ np.asarray(user_vector, dtype=np.float32)) + self._offset[row] + user_bias
+        return float(rating_from_score(score))
+
+    def fold_in(self, movie_ids_rated: Iterable[int] | np.ndarray, ratings: Iterable[float] | np.ndarray, *,
+                reg: float = 0.1, max_steps: int = 10, tol: float = 1e-5) -> tuple[np.ndarray, float]:
+        """A user's vector and bias fitted to his ratings, the movie vectors and biases held fixed.
+
+        Minimises the training loss of the CF model, binary cross-entropy between ``sigmoid(score)`` and the
+        scaled rating, plus ``reg / 2 · (|user_vector|² + user_bias²)``, by Newton's method. Ratings of movies not
+        in the index are ignored; no (known) ratings give zeros, i.e. the average user.
+        """
+        rows = self.rows(movie_ids_rated)
+        targets = _array(ratings, np.float64)
+        if len(targets) != len(rows):
+            raise ValueError(f"{len(rows)} movie ids but {len(targets)} ratings")
+        known = rows >= 0
+        rows, targets = rows[known], targets[known]
+        if len(rows) == 0:
+            return np.zeros(self.dim, np.float32), 0.0
+
+        # Newton on the cross-entropy (the Keras example's training loss) rather than a ridge regression on
+        # logit(scaled rating): no clipping of 0.5 and 5 stars away from logit ±inf, and errors weighed as in
+        # training. On ratings simulated from this model (d = 32, 40 users per point, each method at its best
+        # reg), held-out RMSE against the true ratings: 0.41 vs 0.44 from 100 ratings, 0.18 vs 0.21 from 500,
+        # no difference from 1–20. It converges in 4–6 steps from zero; about 1 ms for 500 ratings at d = 64.
+        y = np.clip((targets - MIN_RATING) / RATING_SPAN, 0.0, 1.0)
+        x = np.empty((len(rows), self.dim + 1))
+        x[:, :-1] = self.vectors[rows]
+        x[:, -1] = 1.0  # the user bias is the last weight
+        offset = self._offset[rows].astype(np.float64)
+        ridge = reg * np.eye(self.dim + 1)
+
+        def loss(w, z):  # cross-entropy with soft targets: softplus(z) - y·z
+            return float(np.sum(np.logaddexp(0.0, z) - y * z) + 0.5 * reg * (w @ w))
+
+        w = np.zeros(self.dim + 1)
+        z = offset.copy()
+        current = loss(w, z)
+        for _ in range(max_steps):
+            p = sigmoid(z)
+            gradient = x.T @ (p - y) + reg * w
+            hessian = (x.T * (p * (1.0 - p))) @ x + ridge
+            step = np.linalg.solve(hessian, gradient)
+            # The loss is convex, so the full step almost always decreases it; halve it when it does not.
+            t = 1.0
+            while True:
+                w_new = w - t * step
+                z_new = x @ w_new + offset
+                new = loss(w_new, z_new)
+                if new <= current + 1e-9 * (1.0 + abs(current)) or t < 1e-3:
+                    break
+                t *= 0.5
+            w, z, current = w_new, z_new, new
+            if np.max(np.abs(t * step)) < tol:
+                break
+        return w[:-1].astype(np.float32), float(w[-1])
