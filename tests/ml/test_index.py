@@ -5,12 +5,6 @@ import pytest
 from ml.index import EmbeddingIndex, rating_from_score
 
 
-@pytest.fixture(autouse=True)
-def progress_uses_the_test_connection():
-    """No database here: replaces the shared autouse fixture, so these tests also run with ``-p no:django``."""
-    yield
-
-
 def random_index(n=500, d=16, seed=0, biases=True):
     """Ids 1000, 1003, 1006, ... in shuffled order, so that row and id differ."""
     rng = np.random.default_rng(seed)
