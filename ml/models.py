@@ -77,6 +77,9 @@ class MovieVector(models.Model):
     movie = models.ForeignKey("movies.Movie", on_delete=models.CASCADE, related_name="+", db_index=False)
     vector = models.BinaryField()
     bias = models.FloatField(default=0.0)
+    # Collaborative filtering ranks with a second set of vectors of the same form (see ml/collaborative.py).
+    rank_vector = models.BinaryField(null=True, blank=True)
+    rank_bias = models.FloatField(default=0.0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["version", "movie"], name="one_vector_per_movie")]
@@ -95,6 +98,7 @@ class UserVector(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
     vector = models.BinaryField()
     bias = models.FloatField(default=0.0)
+    rank_vector = models.BinaryField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["version", "user"], name="one_vector_per_user")]

@@ -15,26 +15,43 @@ BATCH = 5000
 
 @transaction.atomic
 def save_version(*, kind: str, movie_ids: np.ndarray, movie_vectors: np.ndarray, movie_bias: np.ndarray | None = None,
+                 rank_movie_vectors: np.ndarray | None = None, rank_movie_bias: np.ndarray | None = None,
                  user_ids: np.ndarray | None = None, user_vectors: np.ndarray | None = None,
-                 user_bias: np.ndarray | None = None, global_bias: float = 0.0, evaluation: dict | None = None,
+                 user_bias: np.ndarray | None = None, rank_user_vectors: np.ndarray | None = None,
+                 global_bias: float = 0.0, evaluation: dict | None = None,
                  training_run: TrainingRun | None = None) -> ModelVersion:
-    """Store a new, inactive version and its vectors (float32) in bulk; returns it."""
-    movie_vectors = np.ascontiguousarray(movie_vectors, dtype=np.float32)
+    """Store a new, inactive version and its vectors (float32) in bulk; returns it.
+
+    Arrays are row-aligned with `movie_ids` and `user_ids`; the rank_* arrays are the ranking
+    vectors of collaborative filtering (absent for link embeddings).
+    """
     version = ModelVersion.objects.create(kind=kind, dimensions=movie_vectors.shape[1], global_bias=float(global_bias),
                                           evaluation=evaluation or {}, training_run=training_run)
-    movie_bias = np.zeros(len(movie_ids)) if movie_bias is None else movie_bias
     MovieVector.objects.bulk_create(
-        (MovieVector(version=version, movie_id=int(movie), vector=vector.tobytes(), bias=float(bias))
-         for movie, vector, bias in zip(movie_ids.tolist(), movie_vectors, movie_bias.tolist())),
+        (MovieVector(version=version, movie_id=movie, vector=vector, bias=bias, rank_vector=rank, rank_bias=rank_bias)
+         for movie, vector, bias, rank, rank_bias in zip(
+             movie_ids.tolist(), _rows(movie_vectors), _values(movie_bias, len(movie_ids)),
+             _rows(rank_movie_vectors, len(movie_ids)), _values(rank_movie_bias, len(movie_ids)))),
         batch_size=BATCH)
     if user_ids is not None:
-        user_vectors = np.ascontiguousarray(user_vectors, dtype=np.float32)
-        user_bias = np.zeros(len(user_ids)) if user_bias is None else user_bias
         UserVector.objects.bulk_create(
-            (UserVector(version=version, user_id=int(user), vector=vector.tobytes(), bias=float(bias))
-             for user, vector, bias in zip(user_ids.tolist(), user_vectors, user_bias.tolist())),
+            (UserVector(version=version, user_id=user, vector=vector, bias=bias, rank_vector=rank)
+             for user, vector, bias, rank in zip(user_ids.tolist(), _rows(user_vectors),
+                                                 _values(user_bias, len(user_ids)),
+                                                 _rows(rank_user_vectors, len(user_ids)))),
             batch_size=BATCH)
     return version
+
+
+def _rows(matrix: np.ndarray | None, count: int = 0):
+    """Each row as float32 bytes; Nones when there is no matrix."""
+    if matrix is None:
+        return [None] * count
+    return (row.tobytes() for row in np.ascontiguousarray(matrix, dtype=np.float32))
+
+
+def _values(values: np.ndarray | None, count: int) -> list[float]:
+    return [0.0] * count if values is None else np.asarray(values, dtype=np.float64).tolist()
 
 
 @transaction.atomic

@@ -1,0 +1,66 @@
+"""Training runs: start one (at most one per kind at a time), run it, and keep its row current.
+
+The path of a retrain: admin button or `manage.py retrain` → `start_run` (a queued TrainingRun) →
+Celery task `ml.retrain` (takes the run id) → `execute_run` → the kind's trainer writes a new
+ModelVersion → activated → web processes' indexes notice the new version and reload.
+"""
+import logging
+from collections.abc import Callable
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ml.models import ModelKind, TrainingRun
+
+logger = logging.getLogger(__name__)
+
+
+class TrainingFailed(Exception):
+    """A training run cannot go on (no data, bad parameters); the run shows this message."""
+
+
+def start_run(kind: str, *, user=None, parameters: dict | None = None) -> tuple[TrainingRun, bool]:
+    """Queue a run of `kind` for a worker; returns (run, created). If a run of that kind is already
+    queued or running, returns it with created=False instead of queueing a duplicate."""
+    from ml.tasks import retrain
+
+    try:
+        with transaction.atomic():
+            run = TrainingRun.objects.create(kind=kind, created_by=user, parameters=parameters or {})
+    except IntegrityError:  # the database allows one unfinished run per kind
+        unfinished = [TrainingRun.Status.QUEUED, TrainingRun.Status.RUNNING]
+        return TrainingRun.objects.get(kind=kind, status__in=unfinished), False
+    transaction.on_commit(lambda: retrain.delay(run.pk))
+    return run, True
+
+
+def execute_run(run_id: int, *, on_epoch: Callable[[TrainingRun], None] | None = None) -> TrainingRun:
+    """Train now, in this process. The run ends succeeded (with an active new version) or failed."""
+    from ml.training import TRAINERS
+
+    run = TrainingRun.objects.get(pk=run_id)
+    _save(run, status=TrainingRun.Status.RUNNING, started_at=timezone.now(), stage="loading data")
+    try:
+        TRAINERS[ModelKind(run.kind)](run, on_epoch=on_epoch)
+    except TrainingFailed as error:
+        _save(run, status=TrainingRun.Status.FAILED, error=str(error), finished_at=timezone.now())
+    except BaseException as error:  # a bug or a worker shutdown: the run still ends
+        logger.exception("training run %s crashed", run.pk)
+        _save(run, status=TrainingRun.Status.FAILED, finished_at=timezone.now(),
+              error=f"unexpected error: {type(error).__name__}: {error}")
+        if not isinstance(error, Exception):
+            raise
+    else:
+        _save(run, status=TrainingRun.Status.SUCCEEDED, stage="done", progress=1.0, finished_at=timezone.now())
+    return run
+
+
+def report(run: TrainingRun, **fields) -> None:
+    """Record progress (stage, progress, epochs, evaluation) where the admin can read it at once."""
+    _save(run, **fields)
+
+
+def _save(run: TrainingRun, **fields) -> None:
+    for name, value in fields.items():
+        setattr(run, name, value)
+    TrainingRun.objects.filter(pk=run.pk).update(**fields)

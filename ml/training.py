@@ -1,0 +1,83 @@
+"""Trainers, one per model kind: read the data, train, evaluate, write and activate a new version.
+
+Each trainer takes a TrainingRun, reports every epoch through `runs.report`, and ends by
+activating the version it wrote. TensorFlow is imported only by the model modules, in workers.
+"""
+import numpy as np
+
+from ml import data, runs, versions
+from ml.evaluation import Catalog, Ratings, split_ratings
+from ml.models import ModelKind, TrainingRun
+
+VALIDATION_SEED, VALIDATION_SHARE = 43, 0.9  # 10% of each user's ratings, at random, for early stopping
+
+
+def train_ratings(run: TrainingRun, *, on_epoch=None) -> None:
+    """Collaborative filtering on every rating in the database.
+
+    First on 90% of each user's ratings, stopping each tower at its best epoch on the other 10%
+    (whose metrics become the version's evaluation); then on all ratings for those epochs.
+    """
+    stored = data.load_ratings()
+    if len(stored) == 0:
+        raise runs.TrainingFailed("there are no ratings to train on: import MovieLens first")
+    from ml import collaborative  # TensorFlow: only now, in the worker
+
+    params = {**collaborative.DEFAULT_PARAMS, **run.parameters}
+    runs.report(run, parameters=params)
+    ratings = Ratings(stored.user_ids, stored.movie_ids, stored.values.astype(np.float64))
+    fit, valid = split_ratings(ratings, VALIDATION_SEED, VALIDATION_SHARE)
+    catalog = Catalog.from_ratings(fit)
+    # The two passes share the progress bar: about 60% for the first, 30% for the second.
+    trial = collaborative.train(
+        collaborative.rating_arrays(fit, catalog), collaborative.rating_arrays(valid, catalog), params=params,
+        n_users=catalog.n_users, n_movies=catalog.n_movies,
+        on_epoch=_reporter(run, "validating", 0.0, 0.6, params["max_epochs"], on_epoch))
+    evaluation = _best_metrics(trial)
+
+    everything = Catalog.from_ratings(ratings)
+    chosen = {"rating_epochs": trial.epochs["rating"], "rank_epochs": trial.epochs.get("ranking", 1)}
+    final = collaborative.train(
+        collaborative.rating_arrays(ratings, everything), params={**params, **chosen},
+        n_users=everything.n_users, n_movies=everything.n_movies,
+        on_epoch=_reporter(run, "training on all ratings", 0.6, 0.3, max(chosen.values()), on_epoch))
+    evaluation["training_seconds"] = round(trial.seconds + final.seconds, 1)
+    runs.report(run, stage="saving vectors", progress=0.92, evaluation=evaluation)
+    version = versions.save_version(
+        kind=ModelKind.RATINGS, training_run=run, evaluation=evaluation, global_bias=final.global_bias,
+        movie_ids=everything.movie_ids, movie_vectors=final.movie_vectors, movie_bias=final.movie_bias,
+        rank_movie_vectors=final.rank_movie_vectors, rank_movie_bias=final.rank_movie_bias,
+        user_ids=everything.user_ids, user_vectors=final.user_vectors, user_bias=final.user_bias,
+        rank_user_vectors=final.rank_user_vectors)
+    versions.activate(version)
+
+
+def _reporter(run: TrainingRun, phase: str, start: float, share: float, epochs: int, on_epoch):
+    """An on_epoch callback that records the epoch's metrics on the run and moves its progress."""
+    def report(epoch: int, metrics: dict) -> None:
+        entry = {"phase": phase, "epoch": epoch, **{k: round(float(v), 5) for k, v in metrics.items()}}
+        run.epochs = [*run.epochs, entry]
+        runs.report(run, epochs=run.epochs, stage=f"{phase}: epoch {epoch}",
+                    progress=round(start + share * min(1.0, epoch / max(epochs, 1)), 3))
+        if on_epoch:
+            on_epoch(run)
+
+    return report
+
+
+def _best_metrics(trial) -> dict:
+    """Validation metrics of the epochs kept: RMSE and MAE of the rating tower, ranking metrics of the other."""
+    by_epoch = {entry["epoch"]: entry for entry in trial.history}
+    rating, ranking = by_epoch.get(trial.epochs["rating"], {}), by_epoch.get(trial.epochs.get("ranking"), {})
+    metrics = {name: rating.get(f"val_{name}") for name in ("rmse", "mae")}
+    metrics |= {name: ranking.get(f"val_{name}") for name in ("ndcg", "precision", "recall", "map")}
+    metrics |= {"epochs_rating": trial.epochs["rating"], "epochs_ranking": trial.epochs.get("ranking")}
+    return {name: value for name, value in metrics.items() if value is not None}
+
+
+def train_links(run: TrainingRun, *, on_epoch=None) -> None:
+    """The link-embedding model needs the Wikipedia import, which is not built yet."""
+    raise runs.TrainingFailed("the link model needs Wikipedia links, and the Wikipedia import is not built yet")
+
+
+TRAINERS = {ModelKind.RATINGS: train_ratings, ModelKind.LINKS: train_links}
