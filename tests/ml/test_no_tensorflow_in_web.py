@@ -5,7 +5,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 WEB_MODULES = ["recsite.wsgi", "recsite.urls", "movies.views", "movies.admin", "ml.admin", "ml.versions", "ml.data",
-               "ml.index", "ml.runs", "ml.training"]
+               "ml.index", "ml.runs", "ml.training", "ml.serving"]
 
 
 def test_loading_the_web_application_imports_no_tensorflow_or_keras():

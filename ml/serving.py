@@ -1,0 +1,59 @@
+"""The active model versions as in-memory indexes, loaded once per web process.
+
+`index_for(kind, tower)` returns the EmbeddingIndex of the active version of a model kind, loading
+its vectors from the database in one query the first time, and again only when another version
+has been activated (checked at most every few seconds). No TensorFlow: vectors are numpy arrays.
+"""
+import threading
+import time
+
+import numpy as np
+
+from ml.index import EmbeddingIndex
+from ml.models import ModelVersion, MovieVector
+
+RECHECK_SECONDS = 5.0
+RATING, RANKING = "rating", "ranking"  # the two towers of collaborative filtering; link versions have only "rating"
+
+_lock = threading.Lock()
+_loaded: dict[tuple[str, str], tuple[int, EmbeddingIndex]] = {}
+_checked: dict[str, tuple[float, int | None]] = {}
+
+
+def index_for(kind: str, tower: str = RATING) -> EmbeddingIndex | None:
+    """The active version's index for `kind` (None while no version is active)."""
+    version_id = _active_version_id(kind)
+    if version_id is None:
+        return None
+    with _lock:
+        loaded = _loaded.get((kind, tower))
+        if loaded is None or loaded[0] != version_id:
+            loaded = (version_id, _load(ModelVersion.objects.get(pk=version_id), tower))
+            _loaded[(kind, tower)] = loaded
+    return loaded[1]
+
+
+def forget() -> None:
+    """Drop every loaded index (tests; or to free memory)."""
+    with _lock:
+        _loaded.clear()
+        _checked.clear()
+
+
+def _active_version_id(kind: str) -> int | None:
+    now = time.monotonic()
+    checked = _checked.get(kind)
+    if checked is None or now - checked[0] >= RECHECK_SECONDS:
+        version_id = ModelVersion.objects.filter(kind=kind, is_active=True).values_list("pk", flat=True).first()
+        _checked[kind] = checked = (now, version_id)
+    return checked[1]
+
+
+def _load(version: ModelVersion, tower: str) -> EmbeddingIndex:
+    vector_field, bias_field = ("vector", "bias") if tower == RATING else ("rank_vector", "rank_bias")
+    rows = list(MovieVector.objects.filter(version=version).order_by("movie_id")
+                .values_list("movie_id", vector_field, bias_field))
+    movie_ids = np.array([movie for movie, _, _ in rows], dtype=np.int64)
+    vectors = np.frombuffer(b"".join(bytes(vector) for _, vector, _ in rows), dtype=np.float32)
+    return EmbeddingIndex(movie_ids, vectors.reshape(len(rows), -1), np.array([b for _, _, b in rows], np.float32),
+                          global_bias=version.global_bias if tower == RATING else 0.0)

@@ -1,0 +1,37 @@
+"""Web processes serve the active version from memory and switch when another version is activated."""
+import numpy as np
+import pytest
+
+from ml import serving, versions
+from ml.models import ModelKind
+from movies.models import Movie
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache(monkeypatch):
+    serving.forget()
+    monkeypatch.setattr(serving, "RECHECK_SECONDS", 0.0)
+    yield
+    serving.forget()
+
+
+def saved_version(movie_ids, vectors):
+    return versions.save_version(kind=ModelKind.LINKS, movie_ids=movie_ids, movie_vectors=vectors)
+
+
+def test_no_index_until_a_version_is_active():
+    assert serving.index_for(ModelKind.LINKS) is None
+
+
+def test_the_index_serves_the_active_version_and_follows_activation():
+    ids = np.array([Movie.objects.create(title=f"M{n}").pk for n in range(3)], dtype=np.int64)
+    first = saved_version(ids, np.array([[1, 0], [0.9, 0.1], [0, 1]], dtype=np.float32))
+    second = saved_version(ids, np.array([[1, 0], [0, 1], [0.9, 0.1]], dtype=np.float32))
+
+    versions.activate(first)
+    assert serving.index_for(ModelKind.LINKS).similar(int(ids[0]), k=1)[0][0] == ids[1]
+
+    versions.activate(second)
+    assert serving.index_for(ModelKind.LINKS).similar(int(ids[0]), k=1)[0][0] == ids[2]
