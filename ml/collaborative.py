@@ -339,6 +339,6 @@ def train(train_arrays, valid_arrays=None, *, params: dict | None = None, seed: 
     valid = None if valid_arrays is None else Ratings.from_lists(*valid_arrays)
     progress = _Progress(model, p, Ratings.from_lists(users, movies, ratings), valid, catalog, on_epoch)
     epochs = p["max_epochs"] if valid is not None else max(progress.fixed.values())
-    model.fit(data, epochs=epochs, verbose=0,
+    model.fit(data, epochs=epochs, verbose=0, shuffle=False,
               callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=progress.epoch_end)])
     return progress.result()

@@ -1,0 +1,274 @@
+"""Quality of the collaborative-filtering model (ml/collaborative.py) against the issue's bars, on MovieLens.
+
+    .venv/bin/python bench/quality.py [--ratings PATH] [--out FILE]
+
+The protocol of ../shared/EVALUATION.md (ml/evaluation.py): train/test split (seed 42, 75 %), and a validation
+split carved out of train (seed 43, 80 %). In one run, every model has its hyperparameters chosen on the
+validation split, is retrained on the whole train split with them (epochs: the best validation epoch of early
+stopping), and is evaluated once on the test split:
+
+- most popular (train rating counts) and the train mean rating: no hyperparameters;
+- EASE, λ from a grid;
+- the plain rating-only model: the Keras example's architecture (user and movie embeddings and biases, per-example
+  dot product, sigmoid) trained on the rating loss only; its picks rank movies by predicted rating; L2 from a grid;
+- our CF model: a rating tower and a ranking tower (see ml/collaborative.py). The towers share no weights, so one
+  run of the grid tries one setting of each tower, and each tower's setting is chosen on its own metric (RMSE for
+  the rating tower, nDCG@10 for the ranking tower).
+
+Bars: picks nDCG@10 >= EASE's in the same run; predicted ratings RMSE <= 0.84 (both on test).
+For information it also times the Keras example's way of training (model.fit on numpy arrays, batch 64, 5 epochs)
+and the time our model takes to reach the same validation RMSE.
+
+Prints everything and writes Markdown (default bench/results/quality.md). Seeds are fixed.
+"""
+import argparse
+import os
+import platform
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from ml import collaborative  # noqa: E402
+from ml.baselines import EASE, GlobalMean, MostPopular  # noqa: E402
+from ml.evaluation import Catalog, Ratings, ranking_metrics, rating_metrics, split_ratings  # noqa: E402
+
+RATINGS = REPO.parent / "shared" / "data" / "ml-latest-small" / "ratings.csv"
+RESULTS = REPO / "bench" / "results" / "quality.md"
+SEED = 0
+RMSE_BAR = 0.84
+
+EASE_LAMBDAS = [50, 100, 200, 300, 500, 1000]
+PLAIN_GRID = [dict(l2=l2, aux_weight=0.0, rank_dimensions=0) for l2 in (1e-3, 3e-3, 5e-3, 1e-2)]
+# Each run: one rating-tower setting (l2, aux_weight) and one ranking-tower setting (rank_dimensions, rank_l2).
+CF_GRID = [
+    dict(l2=7e-3, aux_weight=0.02, rank_dimensions=128, rank_l2=0.1),
+    dict(l2=5e-3, aux_weight=0.02, rank_dimensions=64, rank_l2=0.1),
+    dict(l2=1e-2, aux_weight=0.02, rank_dimensions=128, rank_l2=0.07),
+    dict(l2=7e-3, aux_weight=0.01, rank_dimensions=128, rank_l2=0.15),
+    dict(l2=7e-3, aux_weight=0.04, rank_dimensions=256, rank_l2=0.1),
+]
+RATING_KEYS, RANKING_KEYS = ("l2", "aux_weight"), ("rank_dimensions", "rank_l2")
+
+
+def machine() -> str:
+    """CPU model, cores, RAM and library versions."""
+    cpu = platform.processor() or "?"
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+        with open("/proc/meminfo") as f:
+            ram = int(next(line.split()[1] for line in f if line.startswith("MemTotal"))) / 2**20
+    except (OSError, StopIteration):
+        ram = float("nan")
+    tf, keras = collaborative._tensorflow()
+    return (f"{cpu}, {os.cpu_count()} cores, {ram:.1f} GiB RAM; Python {platform.python_version()}, "
+            f"TensorFlow {tf.__version__}, Keras {keras.__version__}, numpy {np.__version__}")
+
+
+def fmt(value, digits=4) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+class Report:
+    """Collects lines, printing them as they come."""
+
+    def __init__(self):
+        self.lines = []
+
+    def __call__(self, line=""):
+        print(line, flush=True)
+        self.lines.append(line)
+
+    def table(self, header, rows):
+        self("| " + " | ".join(header) + " |")
+        self("|" + "---|" * len(header))
+        for row in rows:
+            self("| " + " | ".join(str(cell) for cell in row) + " |")
+        self()
+
+
+def keras_example_speed(fit_arrays, valid_arrays, n_users, n_movies):
+    """The Keras example's training (fixed to a per-example dot product): model.fit on numpy arrays, batch 64,
+    5 epochs, binary cross-entropy, Adam 1e-3, 50 dimensions; returns (seconds, validation RMSE after 5 epochs)."""
+    tf, keras = collaborative._tensorflow()
+    keras.utils.set_random_seed(SEED)
+    users, movies = keras.Input((), dtype="int32"), keras.Input((), dtype="int32")
+
+    def embedding(n, d, **kwargs):
+        return keras.layers.Embedding(n, d, **kwargs)
+
+    def vectors(n):
+        return embedding(n, 50, embeddings_initializer="he_normal",
+                         embeddings_regularizer=keras.regularizers.l2(1e-6))
+
+    dot = keras.ops.sum(vectors(n_users)(users) * vectors(n_movies)(movies), axis=-1)
+    logit = dot + embedding(n_users, 1)(users)[:, 0] + embedding(n_movies, 1)(movies)[:, 0]
+    model = keras.Model([users, movies], keras.ops.sigmoid(logit))
+    model.compile(loss=keras.losses.BinaryCrossentropy(), optimizer=keras.optimizers.Adam(1e-3))
+    u, m, r = fit_arrays
+    start = time.perf_counter()
+    model.fit([u, m], (r - 0.5) / 4.5, batch_size=64, epochs=5, verbose=0)
+    seconds = time.perf_counter() - start
+    vu, vm, vr = valid_arrays
+    predicted = 0.5 + 4.5 * model.predict([vu, vm], batch_size=8192, verbose=0).ravel()
+    return seconds, float(np.sqrt(np.mean((predicted - vr) ** 2)))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--ratings", type=Path, default=RATINGS, help="a MovieLens ratings.csv")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="the Markdown report")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    report = Report()
+    report("# Quality of the collaborative-filtering model")
+    report()
+    report(f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
+    report(f"- Machine: {machine()}")
+    options = "" if args.ratings == RATINGS else f" --ratings {args.ratings}"
+    report(f"- Command: `.venv/bin/python bench/quality.py{options}`")
+
+    ratings = Ratings.from_csv(args.ratings)
+    train, test = split_ratings(ratings)
+    fit, valid = split_ratings(train, 43, 0.8)
+    fit_catalog, catalog = Catalog.from_ratings(fit), Catalog.from_ratings(train)
+    fit_arrays, valid_arrays = (collaborative.rating_arrays(r, fit_catalog) for r in (fit, valid))
+    train_arrays = collaborative.rating_arrays(train, catalog)
+    report(f"- Data: `{args.ratings}`: {len(ratings):,} ratings; train {len(train):,} (validation split: fit "
+           f"{len(fit):,}, valid {len(valid):,}), test {len(test):,}; {catalog.n_users} users and "
+           f"{catalog.n_movies:,} movies in train. Seed {SEED}.")
+    report()
+
+    def on_valid(scores=None, predict=None):
+        metrics = {}
+        if scores is not None:
+            metrics.update(ranking_metrics(scores, fit, valid, catalog=fit_catalog))
+        if predict is not None:
+            metrics.update(rating_metrics(predict, fit, valid, catalog=fit_catalog))
+        return metrics
+
+    report("## Hyperparameters chosen on the validation split")
+    report()
+    report("EASE (nDCG@10 on validation):")
+    report()
+    ease_rows = []
+    for lam in EASE_LAMBDAS:
+        t = time.perf_counter()
+        ndcg = on_valid(EASE(lam).fit(fit, fit_catalog).scores)["ndcg"]
+        ease_rows.append((lam, ndcg, time.perf_counter() - t))
+    report.table(["λ", "nDCG@10", "seconds"], [(lam, fmt(n), f"{s:.1f}") for lam, n, s in ease_rows])
+    best_lambda = max(ease_rows, key=lambda row: row[1])[0]
+    report(f"Chosen: λ = {best_lambda}.")
+    report()
+
+    def grid(configs, keys):
+        rows = []
+        for params in configs:
+            model = collaborative.train(fit_arrays, valid_arrays, params=params, seed=SEED,
+                                        n_users=fit_catalog.n_users, n_movies=fit_catalog.n_movies)
+            metrics = on_valid(model.scores, model.predict)
+            rows.append((params, model, metrics))
+            report(f"  {', '.join(f'{k}={params[k]}' for k in keys)}: RMSE {metrics['rmse']:.4f}, "
+                   f"nDCG@10 {metrics['ndcg']:.4f}, best epochs: "
+                   f"{', '.join(f'{tower} {epoch}' for tower, epoch in model.epochs.items())}; {model.seconds:.1f} s")
+        report()
+        return rows
+
+    report("Plain rating-only model (the Keras example's architecture, rating loss only; RMSE on validation):")
+    report()
+    plain_rows = grid(PLAIN_GRID, ("l2",))
+    plain_params, plain_model, _ = min(plain_rows, key=lambda row: row[2]["rmse"])
+    report(f"Chosen: l2 = {plain_params['l2']}, {plain_model.epochs['rating']} epochs.")
+    report()
+
+    report("CF model: each run trains one rating-tower setting (l2, aux_weight; judged by RMSE) and one "
+           "ranking-tower setting (rank_dimensions, rank_l2; judged by nDCG@10):")
+    report()
+    cf_rows = grid(CF_GRID, RATING_KEYS + RANKING_KEYS)
+    rating_params, rating_model, rating_valid = min(cf_rows, key=lambda row: row[2]["rmse"])
+    ranking_params, ranking_model, ranking_valid = max(cf_rows, key=lambda row: row[2]["ndcg"])
+    cf_params = {**{k: rating_params[k] for k in RATING_KEYS}, **{k: ranking_params[k] for k in RANKING_KEYS},
+                 "rating_epochs": rating_model.epochs["rating"], "rank_epochs": ranking_model.epochs["ranking"]}
+    report(f"Chosen: {', '.join(f'{k}={v}' for k, v in cf_params.items())} (validation RMSE "
+           f"{rating_valid['rmse']:.4f}, nDCG@10 {ranking_valid['ndcg']:.4f}).")
+    report()
+
+    # Final models: retrained on the whole train split, evaluated once on test.
+    final = []
+
+    def evaluate(name, model, seconds, ranks=True, rates=True):
+        metrics = {}
+        if ranks:
+            metrics.update(ranking_metrics(model.scores, train, test, catalog=catalog))
+        if rates:
+            metrics.update(rating_metrics(model.predict, train, test, catalog=catalog))
+        final.append((name, metrics, seconds))
+        return metrics
+
+    def timed(fn):
+        t = time.perf_counter()
+        result = fn()
+        return result, time.perf_counter() - t
+
+    model, seconds = timed(lambda: MostPopular().fit(train, catalog))
+    evaluate("most popular (train rating counts)", model, seconds, rates=False)
+    model, seconds = timed(lambda: GlobalMean().fit(train, catalog))
+    evaluate("train mean rating", model, seconds, ranks=False)
+    model, seconds = timed(lambda: EASE(best_lambda).fit(train, catalog))
+    ease = evaluate(f"EASE (λ = {best_lambda})", model, seconds, rates=False)
+    del model
+    plain_epochs = plain_model.epochs["rating"]
+    plain_final = collaborative.train(train_arrays, params={**plain_params, "rating_epochs": plain_epochs}, seed=SEED,
+                                      n_users=catalog.n_users, n_movies=catalog.n_movies)
+    evaluate(f"plain rating-only model (l2 = {plain_params['l2']}, {plain_model.epochs['rating']} epochs)",
+             plain_final, plain_final.seconds)
+    cf_final = collaborative.train(train_arrays, params=cf_params, seed=SEED, n_users=catalog.n_users,
+                                   n_movies=catalog.n_movies)
+    cf = evaluate(f"**CF model** ({cf_params['rating_epochs']} + {cf_params['rank_epochs']} epochs)", cf_final,
+                  cf_final.seconds)
+
+    report("## Test (models retrained on the whole train split)")
+    report()
+    report.table(["model", "nDCG@10", "P@10", "R@10", "MAP@10", "RMSE", "training s"],
+                 [(name, fmt(m.get("ndcg")), fmt(m.get("precision")), fmt(m.get("recall")), fmt(m.get("map")),
+                   fmt(m.get("rmse")), f"{s:.1f}") for name, m, s in final])
+
+    report("## Against the bars")
+    report()
+    ranking_ok, rating_ok = cf["ndcg"] >= ease["ndcg"], cf["rmse"] <= RMSE_BAR
+    report.table(["bar", "measured", "result"], [
+        ("picks nDCG@10 >= EASE's (λ chosen on validation)", f"{cf['ndcg']:.4f} vs {ease['ndcg']:.4f}",
+         "PASS" if ranking_ok else "FAIL"),
+        (f"predicted ratings RMSE <= {RMSE_BAR}", f"{cf['rmse']:.4f}", "PASS" if rating_ok else "FAIL"),
+    ])
+
+    report("## Training speed (for information)")
+    report()
+    example_seconds, example_rmse = keras_example_speed(fit_arrays, valid_arrays, fit_catalog.n_users,
+                                                        fit_catalog.n_movies)
+    reached = [(h["epoch"], h["seconds"]) for h in rating_model.history if h["val_rmse"] <= example_rmse]
+    report(f"- The Keras example's training (model.fit on numpy, batch 64, 5 epochs, per-example dot product) on the "
+           f"validation split: {example_seconds:.1f} s, validation RMSE {example_rmse:.4f}.")
+    if reached:
+        epoch, seconds = reached[0]
+        report(f"- The CF model (both towers, the chosen rating setting) reaches that validation RMSE after epoch "
+               f"{epoch}, {seconds:.1f} s after the start of its training: {example_seconds / seconds:.1f}× as fast.")
+    else:
+        report("- The CF model never reaches that validation RMSE.")
+    report(f"- A whole CF training on the train split ({cf_params['rating_epochs']} + {cf_params['rank_epochs']} "
+           f"epochs): {cf_final.seconds:.1f} s; with early stopping on validation: {ranking_model.seconds:.1f} s.")
+    report(f"- This benchmark: {time.perf_counter() - started:.0f} s in all.")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text("\n".join(report.lines) + "\n")
+    print(f"\nwritten to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

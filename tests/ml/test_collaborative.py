@@ -1,0 +1,134 @@
+"""The collaborative-filtering model, on small synthetic data with planted groups: users of group g like the movies
+of group g. Run with ``-p no:django``; each test takes a few seconds."""
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ml.baselines import MostPopular
+from ml.collaborative import TrainedCF, build_model, rating_arrays, train
+from ml.evaluation import Catalog, Ratings, ranking_metrics, rating_metrics, split_ratings
+
+ROOT = Path(__file__).resolve().parents[2]
+N_GROUPS, USERS_PER_GROUP, MOVIES_PER_GROUP = 3, 30, 20
+PARAMS = dict(dimensions=8, rank_dimensions=8, l2=1e-3, rank_l2=1e-2, learning_rate=0.03, batch_size=256,
+              max_epochs=25, patience=5)
+
+
+@pytest.fixture(autouse=True)
+def progress_uses_the_test_connection():
+    """No database here: replaces the shared autouse fixture, so these tests also run with ``-p no:django``."""
+    yield
+
+
+def planted_ratings(seed=0) -> Ratings:
+    """Each user rates 12 movies of his group (4–5 stars) and 4 others (1–2.5 stars). Popularity cuts across the
+    groups: within each group the first movies are rated more often, so the most popular list mixes all groups."""
+    rng = np.random.RandomState(seed)
+    popularity = 1 / np.arange(1, MOVIES_PER_GROUP + 1) ** 0.7
+    users, movies, values = [], [], []
+    for user in range(N_GROUPS * USERS_PER_GROUP):
+        group = user // USERS_PER_GROUP
+        own = rng.choice(MOVIES_PER_GROUP, 12, replace=False, p=popularity / popularity.sum())
+        others = rng.choice([m for m in range(N_GROUPS * MOVIES_PER_GROUP) if m // MOVIES_PER_GROUP != group], 4,
+                            replace=False)
+        for movie in own + group * MOVIES_PER_GROUP:
+            users.append(user), movies.append(movie), values.append(rng.choice([4.0, 4.5, 5.0]))
+        for movie in others:
+            users.append(user), movies.append(movie), values.append(rng.choice([1.0, 1.5, 2.0, 2.5]))
+    order = rng.permutation(len(users))
+    return Ratings.from_lists(np.array(users)[order] + 1, np.array(movies)[order] + 100, np.array(values)[order])
+
+
+@pytest.fixture(scope="module")
+def planted():
+    """The planted ratings split by the protocol, and a model trained with early stopping on the validation part."""
+    train_rows, test_rows = split_ratings(planted_ratings())
+    catalog = Catalog.from_ratings(train_rows)
+    epochs = []
+    model = train(rating_arrays(train_rows, catalog), rating_arrays(test_rows, catalog), params=PARAMS, seed=1,
+                  on_epoch=lambda epoch, metrics: epochs.append((epoch, metrics)),
+                  n_users=catalog.n_users, n_movies=catalog.n_movies)
+    return dict(train=train_rows, test=test_rows, catalog=catalog, model=model, epochs=epochs)
+
+
+def test_the_dot_product_is_per_example():
+    model = build_model(4, 3, dimensions=2, rank_dimensions=0)
+    model.user_embedding.embeddings.assign(np.array([[1, 0], [0, 1], [1, 1], [0, 0]], np.float32))
+    model.movie_embedding.embeddings.assign(np.array([[2, 0], [0, 3], [1, 1]], np.float32))
+    users, movies = np.array([0, 1, 2, 3]), np.array([0, 0, 1, 2])
+    predicted = np.asarray(model((users, movies)))
+    expected = 1 / (1 + np.exp(-np.array([2.0, 0.0, 3.0, 0.0])))  # biases are zero: sigmoid(u · m) per row
+    np.testing.assert_allclose(predicted, expected, rtol=1e-6)
+
+
+def test_users_of_different_groups_get_different_predictions_beyond_their_biases(planted):
+    model, catalog = planted["model"], planted["catalog"]
+    movie = np.array([0])  # a movie of group 0
+    fan, stranger = 0, N_GROUPS * USERS_PER_GROUP - 1  # a user of group 0, a user of the last group
+    fan_rating, stranger_rating = model.predict([fan], movie)[0], model.predict([stranger], movie)[0]
+    assert fan_rating - stranger_rating > 1.0
+    dots = np.einsum("ij,j->i", model.user_vectors[[fan, stranger]], model.movie_vectors[0])
+    assert dots[0] - dots[1] > 0.5  # the embeddings, not only the user biases, tell the groups apart
+    assert catalog.n_users == N_GROUPS * USERS_PER_GROUP
+
+
+def test_predictions_are_ratings_and_fit_the_held_out_ones(planted):
+    model, catalog = planted["model"], planted["catalog"]
+    users, movies = np.divmod(np.arange(catalog.n_users * catalog.n_movies), catalog.n_movies)
+    predicted = model.predict(users, movies)
+    assert predicted.min() >= 0.5 and predicted.max() <= 5.0
+    assert rating_metrics(model.predict, planted["train"], planted["test"], catalog=catalog)["rmse"] < 0.8
+
+
+def test_picks_rank_better_than_most_popular(planted):
+    train_rows, test_rows, catalog = planted["train"], planted["test"], planted["catalog"]
+    ours = ranking_metrics(planted["model"].scores, train_rows, test_rows, catalog=catalog)
+    popular = ranking_metrics(MostPopular().fit(train_rows, catalog).scores, train_rows, test_rows, catalog=catalog)
+    assert ours["ndcg"] > popular["ndcg"] + 0.1, (ours, popular)
+
+
+def test_on_epoch_reports_every_epoch_with_losses_and_validation_metrics(planted):
+    epochs, model = planted["epochs"], planted["model"]
+    assert [epoch for epoch, _ in epochs] == list(range(1, len(epochs) + 1))
+    assert len(epochs) == len(model.history)
+    for _, metrics in epochs:
+        for key in ("loss", "rating_loss", "rank_loss", "val_rmse", "val_ndcg", "val_precision", "seconds"):
+            assert np.isfinite(metrics[key]), key
+    assert epochs[-1][1]["loss"] < epochs[0][1]["loss"]
+    assert 1 <= model.epochs["rating"] <= len(epochs) and 1 <= model.epochs["ranking"] <= len(epochs)
+
+
+def test_training_is_reproducible_with_a_seed(planted):
+    catalog = planted["catalog"]
+    arrays = rating_arrays(planted["train"], catalog)
+    params = {**PARAMS, "rating_epochs": 3, "rank_epochs": 4}
+    first, second = (train(arrays, params=params, seed=7) for _ in range(2))
+    users = np.arange(catalog.n_users)
+    np.testing.assert_array_equal(first.predict(users, users % catalog.n_movies),
+                                  second.predict(users, users % catalog.n_movies))
+    np.testing.assert_array_equal(first.scores(users), second.scores(users))
+    assert first.epochs == {"rating": 3, "ranking": 4}
+    other = train(arrays, params=params, seed=8)
+    assert not np.array_equal(first.scores(users), other.scores(users))
+
+
+def test_serving_a_trained_model_does_not_import_tensorflow():
+    script = (
+        "import sys, numpy as np\n"
+        "from ml.collaborative import TrainedCF\n"
+        "m = TrainedCF(np.ones((2, 3)), np.ones((4, 3)), np.zeros(2), np.zeros(4), 0.0)\n"
+        "assert m.scores(np.array([0, 1])).shape == (2, 4) and m.predict([0], [1]).shape == (1,)\n"
+        "sys.exit(1 if any(n.split('.')[0] in ('tensorflow', 'keras') for n in sys.modules) else 0)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_model_without_ranking_tower_ranks_by_its_rating_tower():
+    model = TrainedCF(np.array([[1.0, 0.0]]), np.array([[0.0, 1.0], [2.0, 0.0], [1.0, 0.0]]), np.zeros(1),
+                      np.array([0.5, 0.0, 0.0]), 0.0)
+    np.testing.assert_allclose(model.scores(np.array([0])), [[0.5, 2.0, 1.0]])
+    np.testing.assert_allclose(model.predict([0], [1]), 0.5 + 4.5 / (1 + np.exp(-2.0)))
