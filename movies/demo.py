@@ -24,7 +24,7 @@ def ensure_accounts(password: str) -> None:
 def rate_for_demo(count: int = 15) -> int:
     """Give the demo user a recognisable taste: loves popular sci-fi and action, dislikes romance."""
     demo = get_user_model().objects.get(username=DEMO_USERNAME)
-    popular = Movie.objects.annotate(n=Count("ratings")).filter(n__gt=0).order_by("-n", "pk")
+    popular = Movie.objects.annotate(n=Count("ratings", distinct=True)).filter(n__gt=0).order_by("-n", "pk")
     liked = list(popular.filter(Q(genres__name="Sci-Fi") | Q(genres__name="Action")).distinct()[: count - 5])
     disliked = list(popular.filter(genres__name="Romance").exclude(pk__in=[m.pk for m in liked])[:5])
     now = datetime.now(UTC)
