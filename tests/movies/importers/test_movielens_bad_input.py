@@ -152,3 +152,28 @@ def release_user(release) -> int:
 
 def release_movie(release) -> int:
     return min(release.movie_group)
+
+
+def test_import_rejects_a_links_row_with_a_non_numeric_imdb_id(release):
+    replace_line(release.path / "links.csv", 3, f"{release_movie(release)},tt0114709,862")
+    fails_with(release.path, "links.csv, line 3, field imdbId", "'tt0114709' is not a whole number")
+    assert table_counts() == EMPTY
+
+
+def test_import_rejects_a_100k_item_with_a_bad_release_date(tmp_path):
+    folder = tmp_path / "ml-100k"
+    folder.mkdir()
+    flags = "|".join(["0"] * 19)
+    (folder / "u.item").write_bytes(f"1|Kolya|1997-01-24||http://us.imdb.com/M/x|{flags}\n".encode("latin-1"))
+    (folder / "u.data").write_bytes(b"196\t1\t3\t881250949\n")
+    fails_with(folder, "u.item, line 1, field release date", "is not a date like 01-Jan-1995")
+    assert table_counts() == EMPTY
+
+
+def test_import_rejects_a_100k_item_with_a_bad_genre_flag(tmp_path):
+    folder = tmp_path / "ml-100k"
+    folder.mkdir()
+    flags = "|".join(["0"] * 18 + ["x"])
+    (folder / "u.item").write_bytes(f"1|Kolya (1996)|24-Jan-1997||http://x|{flags}\n".encode("latin-1"))
+    (folder / "u.data").write_bytes(b"196\t1\t3\t881250949\n")
+    fails_with(folder, "u.item, line 1, field genres", "genre flags must be 0 or 1")
