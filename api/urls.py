@@ -1,0 +1,24 @@
+"""Routes of the API: a DefaultRouter for the resources, the token view, the schema and its docs."""
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from api.views import me, movies, staff
+from api.views.auth import TokenView
+
+router = DefaultRouter()
+router.include_root_view = False
+router.register("movies", movies.MovieViewSet, basename="movie")
+router.register("me/ratings", me.MyRatingViewSet, basename="my-rating")
+router.register("staff/training-runs", staff.TrainingRunViewSet, basename="training-run")
+router.register("staff/model-versions", staff.ModelVersionViewSet, basename="model-version")
+router.register("staff/import-jobs", staff.ImportJobViewSet, basename="import-job")
+
+app_name = "api"
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="token"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    *router.urls,
+]

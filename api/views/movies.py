@@ -1,0 +1,26 @@
+"""The catalog: movies with search, filters, ordering and pages; one movie; its similar movies."""
+from django.db.models import Avg, Count
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import filters, viewsets
+from rest_framework.permissions import AllowAny
+
+from api.filters import MovieFilter
+from api.serializers.movies import MovieSerializer
+from movies.models import Movie
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Movies", description="Search by title, filter by genre, decade or years, order."),
+    retrieve=extend_schema(summary="One movie"),
+)
+class MovieViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [AllowAny]
+    serializer_class = MovieSerializer
+    queryset = (Movie.objects.annotate(rating_count=Count("ratings"), average_rating=Avg("ratings__value"))
+                .prefetch_related("genres"))
+    filter_backends = [DjangoFilterBackend, filters.SearchFilter, filters.OrderingFilter]
+    filterset_class = MovieFilter
+    search_fields = ["title"]
+    ordering_fields = ["title", "year", "rating_count", "average_rating"]
+    ordering = ["title", "id"]
