@@ -55,6 +55,7 @@ class ModelVersion(models.Model):
                                         related_name="model_version")
     dimensions = models.PositiveIntegerField()
     global_bias = models.FloatField(default=0.0)
+    parameters = models.JSONField(default=dict, blank=True, help_text="Training parameters (fold-in uses the L2).")
     evaluation = models.JSONField(default=dict, blank=True)
     is_active = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)

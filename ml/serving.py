@@ -1,11 +1,13 @@
 """The active model versions as in-memory indexes, loaded once per web process.
 
-`index_for(kind, tower)` returns the EmbeddingIndex of the active version of a model kind, loading
-its vectors from the database in one query the first time, and again only when another version
-has been activated (checked at most every few seconds). No TensorFlow: vectors are numpy arrays.
+`served(kind, tower)` returns the active version of a model kind as an EmbeddingIndex with the version's
+training parameters, loading its vectors from the database in one query the first time, and again only
+when another version has been activated (checked at most every few seconds). No TensorFlow: vectors are
+numpy arrays.
 """
 import threading
 import time
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -16,21 +18,39 @@ RECHECK_SECONDS = 5.0
 RATING, RANKING = "rating", "ranking"  # the two towers of collaborative filtering; link versions have only "rating"
 
 _lock = threading.Lock()
-_loaded: dict[tuple[str, str], tuple[int, EmbeddingIndex]] = {}
+
+
+@dataclass(frozen=True)
+class Served:
+    """One tower of the active version of a kind, in memory."""
+
+    version_id: int
+    index: EmbeddingIndex
+    parameters: dict
+
+
+_loaded: dict[tuple[str, str], Served] = {}
 _checked: dict[str, tuple[float, int | None]] = {}
 
 
-def index_for(kind: str, tower: str = RATING) -> EmbeddingIndex | None:
-    """The active version's index for `kind` (None while no version is active)."""
+def served(kind: str, tower: str = RATING) -> Served | None:
+    """The active version of `kind`, one tower of it (None while no version is active)."""
     version_id = _active_version_id(kind)
     if version_id is None:
         return None
     with _lock:
         loaded = _loaded.get((kind, tower))
-        if loaded is None or loaded[0] != version_id:
-            loaded = (version_id, _load(ModelVersion.objects.get(pk=version_id), tower))
+        if loaded is None or loaded.version_id != version_id:
+            version = ModelVersion.objects.get(pk=version_id)
+            loaded = Served(version_id, _load(version, tower), version.parameters)
             _loaded[(kind, tower)] = loaded
-    return loaded[1]
+    return loaded
+
+
+def index_for(kind: str, tower: str = RATING) -> EmbeddingIndex | None:
+    """The active version's index for `kind` (None while no version is active)."""
+    loaded = served(kind, tower)
+    return None if loaded is None else loaded.index
 
 
 def forget() -> None:
@@ -50,10 +70,13 @@ def _active_version_id(kind: str) -> int | None:
 
 
 def _load(version: ModelVersion, tower: str) -> EmbeddingIndex:
-    vector_field, bias_field = ("vector", "bias") if tower == RATING else ("rank_vector", "rank_bias")
+    has_ranking = MovieVector.objects.filter(version=version, rank_vector__isnull=False).exists()
+    # A CF version trained without a ranking tower ranks with its rating tower.
+    ranking = tower == RANKING and has_ranking
+    vector_field, bias_field = ("rank_vector", "rank_bias") if ranking else ("vector", "bias")
     rows = list(MovieVector.objects.filter(version=version).order_by("movie_id")
                 .values_list("movie_id", vector_field, bias_field))
     movie_ids = np.array([movie for movie, _, _ in rows], dtype=np.int64)
     vectors = np.frombuffer(b"".join(bytes(vector) for _, vector, _ in rows), dtype=np.float32)
     return EmbeddingIndex(movie_ids, vectors.reshape(len(rows), -1), np.array([b for _, _, b in rows], np.float32),
-                          global_bias=version.global_bias if tower == RATING else 0.0)
+                          global_bias=0.0 if ranking else version.global_bias)

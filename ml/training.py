@@ -44,7 +44,8 @@ def train_ratings(run: TrainingRun, *, on_epoch=None) -> None:
     evaluation["training_seconds"] = round(trial.seconds + final.seconds, 1)
     runs.report(run, stage="saving vectors", progress=0.92, evaluation=evaluation)
     version = versions.save_version(
-        kind=ModelKind.RATINGS, training_run=run, evaluation=evaluation, global_bias=final.global_bias,
+        kind=ModelKind.RATINGS, training_run=run, parameters=params, evaluation=evaluation,
+        global_bias=final.global_bias,
         movie_ids=everything.movie_ids, movie_vectors=final.movie_vectors, movie_bias=final.movie_bias,
         rank_movie_vectors=final.rank_movie_vectors, rank_movie_bias=final.rank_movie_bias,
         user_ids=everything.user_ids, user_vectors=final.user_vectors, user_bias=final.user_bias,

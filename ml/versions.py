@@ -18,7 +18,7 @@ def save_version(*, kind: str, movie_ids: np.ndarray, movie_vectors: np.ndarray,
                  rank_movie_vectors: np.ndarray | None = None, rank_movie_bias: np.ndarray | None = None,
                  user_ids: np.ndarray | None = None, user_vectors: np.ndarray | None = None,
                  user_bias: np.ndarray | None = None, rank_user_vectors: np.ndarray | None = None,
-                 global_bias: float = 0.0, evaluation: dict | None = None,
+                 global_bias: float = 0.0, parameters: dict | None = None, evaluation: dict | None = None,
                  training_run: TrainingRun | None = None) -> ModelVersion:
     """Store a new, inactive version and its vectors (float32) in bulk; returns it.
 
@@ -26,7 +26,8 @@ def save_version(*, kind: str, movie_ids: np.ndarray, movie_vectors: np.ndarray,
     vectors of collaborative filtering (absent for link embeddings).
     """
     version = ModelVersion.objects.create(kind=kind, dimensions=movie_vectors.shape[1], global_bias=float(global_bias),
-                                          evaluation=evaluation or {}, training_run=training_run)
+                                          parameters=parameters or {}, evaluation=evaluation or {},
+                                          training_run=training_run)
     MovieVector.objects.bulk_create(
         (MovieVector(version=version, movie_id=movie, vector=vector, bias=bias, rank_vector=rank, rank_bias=rank_bias)
          for movie, vector, bias, rank, rank_bias in zip(

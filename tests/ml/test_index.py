@@ -1,4 +1,4 @@
-"""The serving index: cosine neighbours, picks, predicted ratings and fold-in, on small generated catalogs."""
+"""The serving index: cosine neighbours, picks and predicted ratings, on small generated catalogs."""
 import numpy as np
 import pytest
 
@@ -110,53 +110,11 @@ def test_predict_rating_matches_the_scores_and_knows_no_unknown_movie():
     assert index.predict_rating(user, 0.4, 5) is None
 
 
-def test_fold_in_recovers_a_user_generated_from_the_model():
-    index = random_index(n=2000)
-    rng = np.random.default_rng(7)
-    user, user_bias = rng.normal(0, 1, 16), 0.3
-    true = rating_from_score(index.vectors @ user + index.movie_bias + index.global_bias + user_bias)
-    rows = rng.permutation(len(index))
-    rated, held_out = rows[:200], rows[200:]
-    stars = np.clip(np.round(true[rated] * 2) / 2, 0.5, 5.0)  # as the site stores them: half stars
-    vector, bias = index.fold_in(index.movie_ids[rated], stars)
-    predicted = rating_from_score(index.scores_for_user(vector, bias))
-    assert np.corrcoef(predicted[held_out], true[held_out])[0, 1] > 0.95
-    assert np.sqrt(np.mean((predicted[held_out] - true[held_out]) ** 2)) < 0.3
-
-
-def test_a_user_who_rates_sci_fi_high_gets_a_sci_fi_like_vector():
-    index, scifi_ids, romance_ids, scifi, romance = genre_index()
-    vector, _ = index.fold_in(np.concatenate([scifi_ids[:8], romance_ids[:8]]), [5.0] * 8 + [1.0] * 8)
-    cosine = vector @ np.array([scifi, romance]).T / np.linalg.norm(vector)
-    assert cosine[0] > 0.5 and cosine[1] < -0.3  # towards sci-fi and away from romance
-    picks = [m for m, _ in index.picks(vector, k=20, exclude_ids=scifi_ids[:8])]
-    assert set(picks) <= set(scifi_ids.tolist())
-
-
-def test_a_user_who_rates_only_sci_fi_high_is_offered_sci_fi():
-    index, scifi_ids, _, scifi, _ = genre_index()
-    vector, bias = index.fold_in(scifi_ids[:5], [4.5, 5.0, 5.0, 4.0, 5.0])
-    assert vector @ scifi / np.linalg.norm(vector) > 0.5
-    assert set(m for m, _ in index.picks(vector, user_bias=bias, k=20)) <= set(scifi_ids.tolist())
-
-
-def test_fold_in_of_no_ratings_is_the_average_user():
-    index = random_index()
-    vector, bias = index.fold_in([], [])
-    assert bias == 0.0 and vector.shape == (16,) and not vector.any()
-    vector, bias = index.fold_in([5, 6], [4.0, 2.0])  # unknown movies only
-    assert bias == 0.0 and not vector.any()
-
-
-def test_fold_in_of_one_rating_moves_that_movie_towards_it():
-    index = random_index()
-    movie_id = int(index.movie_ids[3])
-    before = index.predict_rating(np.zeros(16), 0.0, movie_id)
-    for stars in (0.5, 5.0):
-        vector, bias = index.fold_in([movie_id], [stars])
-        assert np.isfinite(vector).all() and np.isfinite(bias)
-        after = index.predict_rating(vector, bias, movie_id)
-        assert abs(after - stars) < abs(before - stars)
+def test_closest_names_the_most_similar_of_the_given_movies():
+    index, scifi_ids, romance_ids, _, _ = genre_index()
+    liked = [int(scifi_ids[0]), int(romance_ids[0])]
+    assert index.closest([scifi_ids[5], romance_ids[7], 999_999], liked) == [liked[0], liked[1], None]
+    assert index.closest([scifi_ids[5]], []) == [None]
 
 
 def test_an_index_refuses_duplicate_ids_and_mismatched_shapes():

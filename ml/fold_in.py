@@ -1,0 +1,130 @@
+"""Fold-in: a user's vector fitted to his ratings with the movie vectors held fixed, in milliseconds.
+
+A user who rated after the model was trained has no trained vector, and a user who rates again has a stale one.
+Serving therefore computes the user's vector from his current ratings on each request, by minimising the same
+loss the tower was trained with (see ml/collaborative.py), restricted to that one user:
+
+- :func:`fold_in_ratings`, the **rating tower**: squared error between ``sigmoid(u·v + b_u + b_v + b)`` and the
+  rating scaled to [0, 1], plus the per-example L2 of training, ``m · (l2·|u|² + bias_l2·b_u²)`` for m ratings.
+  Gauss–Newton steps (the loss is a sum of squares).
+- :func:`fold_in_choices`, the **ranking tower**: the full-softmax cross-entropy of the movies the user rated
+  (whatever the rating) plus ``m · l2 · |u|²``. Divided by m this is ``logsumexp(V·u + b) − mean(v_i)·u +
+  l2·|u|²``, convex; Newton steps with the Hessian taken over the movies that hold almost all of the softmax's
+  mass (the exact gradient uses the whole catalog), and a backtracking line search on the exact loss.
+
+The small auxiliary softmax of the rating tower (weight 0.02 in training) is left out of its fold-in.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+from ml.index import MIN_RATING, RATING_SPAN, EmbeddingIndex, sigmoid
+
+HESSIAN_SUPPORT = 1024  # movies of highest probability that the ranking fold-in's Hessian is computed on
+
+
+def _known(index: EmbeddingIndex, movie_ids) -> np.ndarray:
+    """A boolean mask over ``movie_ids``: those in the index; and their rows."""
+    rows = index.rows(movie_ids)
+    return rows >= 0, rows
+
+
+def _newton(loss, gradient_and_hessian, w: np.ndarray, *, max_steps: int, tol: float) -> np.ndarray:
+    """Minimise a convex ``loss(w)`` by (approximate) Newton steps with backtracking."""
+    current = loss(w)
+    for _ in range(max_steps):
+        gradient, hessian = gradient_and_hessian(w)
+        step = np.linalg.solve(hessian, gradient)
+        t = 1.0
+        while True:
+            candidate = w - t * step
+            new = loss(candidate)
+            if new <= current + 1e-9 * (1.0 + abs(current)) or t < 1e-3:
+                break
+            t *= 0.5
+        w, current = candidate, new
+        if np.max(np.abs(t * step)) < tol:
+            break
+    return w
+
+
+def fold_in_ratings(index: EmbeddingIndex, movie_ids: Iterable[int] | np.ndarray,
+                    ratings: Iterable[float] | np.ndarray, *, l2: float, bias_l2: float,
+                    max_steps: int = 12, tol: float = 1e-5) -> tuple[np.ndarray, float]:
+    """The user's rating-tower vector and bias from his ratings (0.5–5 stars) of ``movie_ids``.
+
+    ``l2`` and ``bias_l2`` are the tower's training penalties. Movies not in the index are ignored; no (known)
+    ratings give zeros, the average user.
+    """
+    known, rows = _known(index, movie_ids)
+    targets = np.asarray(list(ratings) if not isinstance(ratings, np.ndarray) else ratings, dtype=np.float64)
+    if len(targets) != len(rows):
+        raise ValueError(f"{len(rows)} movie ids but {len(targets)} ratings")
+    rows, targets = rows[known], targets[known]
+    m = len(rows)
+    if m == 0:
+        return np.zeros(index.dim, np.float32), 0.0
+    y = np.clip((targets - MIN_RATING) / RATING_SPAN, 0.0, 1.0)
+    x = np.empty((m, index.dim + 1))
+    x[:, :-1] = index.vectors[rows]
+    x[:, -1] = 1.0  # the user bias is the last weight
+    offset = (index.movie_bias[rows] + index.global_bias).astype(np.float64)
+    penalty = m * np.append(np.full(index.dim, l2), bias_l2)
+
+    def loss(w):
+        return float(np.sum((sigmoid(x @ w + offset) - y) ** 2) + penalty @ (w * w))
+
+    def gradient_and_hessian(w):
+        p = sigmoid(x @ w + offset)
+        jacobian = x * (p * (1.0 - p))[:, None]
+        return 2 * (jacobian.T @ (p - y) + penalty * w), 2 * (jacobian.T @ jacobian + np.diag(penalty))
+
+    w = _newton(loss, gradient_and_hessian, np.zeros(index.dim + 1), max_steps=max_steps, tol=tol)
+    return w[:-1].astype(np.float32), float(w[-1])
+
+
+def fold_in_choices(index: EmbeddingIndex, movie_ids: Iterable[int] | np.ndarray, *, l2: float,
+                    max_steps: int = 8, tol: float = 1e-3) -> np.ndarray:
+    """The user's ranking-tower vector from the movies he rated (the softmax tower has no user bias).
+
+    ``l2`` is the tower's training penalty. No (known) movies give the zero vector, whose picks are the movies
+    of highest bias: the most chosen ones. Each step costs two passes over the catalog (logits, expectation).
+    """
+    known, rows = _known(index, movie_ids)
+    rows = rows[known]
+    if len(rows) == 0:
+        return np.zeros(index.dim, np.float32)
+    vectors, bias = index.vectors, index.movie_bias
+    mean_chosen = vectors[rows].astype(np.float64).mean(axis=0)
+    support = min(HESSIAN_SUPPORT, len(index))
+
+    def evaluate(w):
+        """The loss at w and the softmax probabilities (float32) it needs."""
+        z = vectors @ w.astype(np.float32) + bias
+        top = z.max()
+        p = np.exp(z - top)
+        total = float(p.sum(dtype=np.float64))
+        return top + np.log(total) - mean_chosen @ w + l2 * (w @ w), p / np.float32(total)
+
+    w = np.zeros(index.dim)
+    current, p = evaluate(w)
+    for _ in range(max_steps):
+        gradient = (p @ vectors).astype(np.float64) - mean_chosen + 2 * l2 * w
+        heavy = np.argpartition(p, len(p) - support)[len(p) - support:] if support < len(p) else slice(None)
+        v, q = vectors[heavy].astype(np.float64), p[heavy].astype(np.float64)
+        mean = q @ v
+        hessian = (v.T * q) @ v - np.outer(mean, mean) + 2 * l2 * np.eye(len(w))
+        step = np.linalg.solve(hessian, gradient)
+        t = 1.0
+        while True:  # backtracking on the exact loss; the approximate Hessian's full step almost always does
+            candidate = w - t * step
+            new, new_p = evaluate(candidate)
+            if new <= current + 1e-9 * (1.0 + abs(current)) or t < 1e-3:
+                break
+            t *= 0.5
+        w, current, p = candidate, new, new_p
+        if np.max(np.abs(t * step)) < tol:
+            break
+    return w.astype(np.float32)
