@@ -33,10 +33,11 @@ class AutoSchema(openapi.AutoSchema):
 
     def _error_codes(self) -> list[str]:
         public = all(issubclass(permission, AllowAny) for permission in self.view.permission_classes)
-        codes = ["401"]  # a bad token is refused everywhere, public endpoints included
+        # A bad token is refused wherever credentials are read, public endpoints included.
+        codes = ["401"] if self.view.authentication_classes else []
         if self.method != "DELETE":
             codes.append("400")
-        if not public or self.method in WRITES:
+        if not public:
             codes.append("403")
         if "{" in self.path or self._is_list_view():
             codes.append("404")

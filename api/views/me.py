@@ -1,4 +1,4 @@
-"""The signed-in user's own ratings (only theirs: every query starts from request.user)."""
+"""The signed-in user's own ratings, picks and predicted ratings (every query starts from request.user)."""
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -6,7 +6,15 @@ from rest_framework.exceptions import NotFound
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
-from api.serializers.me import RatingCreateSerializer, RatingSerializer, RatingUpdateSerializer
+from api.serializers.me import (
+    PickSerializer,
+    PicksQuerySerializer,
+    PredictedRatingSerializer,
+    RatingCreateSerializer,
+    RatingSerializer,
+    RatingUpdateSerializer,
+)
+from ml.recommendations import picks_for, predicted_rating
 from movies.models import Movie, Rating
 from movies.ratings import remove_rating, set_rating
 
@@ -53,3 +61,26 @@ class MyRatingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         rating, created = set_rating(user=self.request.user, movie=movie, value=value)
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(RatingSerializer(rating).data, status=code)
+
+
+class MyPicksViewSet(viewsets.ViewSet):
+    @extend_schema(summary="Your picks", parameters=[PicksQuerySerializer], responses=PickSerializer(many=True),
+                   description="Best first, never a movie you rated; the most rated movies until you rate some. "
+                               "They follow your ratings at once, without waiting for a retrain.")
+    def list(self, request):
+        query = PicksQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        options = dict(query.validated_data)
+        if "decade" in options:
+            options["decade"] -= options["decade"] % 10
+        return Response(PickSerializer(picks_for(user=request.user, **options), many=True).data)
+
+
+class MyPredictedRatingViewSet(viewsets.ViewSet):
+    lookup_field = "movie"
+
+    @extend_schema(summary="Your predicted rating of a movie", parameters=[MOVIE],
+                   responses=PredictedRatingSerializer)
+    def retrieve(self, request, movie=None):
+        movie = get_object_or_404(Movie, pk=movie)
+        return Response({"movie": movie.pk, "predicted_rating": predicted_rating(user=request.user, movie=movie)})

@@ -3,16 +3,23 @@ from django.db.models import Avg, Count
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import filters, viewsets
+from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
 
 from api.filters import MovieFilter
-from api.serializers.movies import MovieSerializer
+from api.serializers.movies import MovieSerializer, NeighbourSerializer, SimilarQuerySerializer
+from ml.recommendations import similar_to
 from movies.models import Movie
 
 
 @extend_schema_view(
     list=extend_schema(summary="Movies", description="Search by title, filter by genre, decade or years, order."),
     retrieve=extend_schema(summary="One movie"),
+    similar=extend_schema(summary="Similar movies", parameters=[SimilarQuerySerializer],
+                          responses=NeighbourSerializer(many=True),
+                          description="Nearest movies in the active model of a kind, most similar first; never the "
+                                      "movie itself. Empty while no version of that kind is active."),
 )
 class MovieViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [AllowAny]
@@ -24,3 +31,10 @@ class MovieViewSet(viewsets.ReadOnlyModelViewSet):
     search_fields = ["title"]
     ordering_fields = ["title", "year", "rating_count", "average_rating"]
     ordering = ["title", "id"]
+
+    @action(detail=True, filter_backends=[], pagination_class=None)
+    def similar(self, request, pk=None):
+        query = SimilarQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        movie = self.get_object()
+        return Response(NeighbourSerializer(similar_to(movie=movie, **query.validated_data), many=True).data)
