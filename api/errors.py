@@ -4,8 +4,10 @@
 messages; it is empty for errors that are not about the input. Django ValidationErrors raised by
 the services (movies.ratings) come out the same way as the serializers' own.
 """
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import serializers, status
+from django.http import Http404
+from rest_framework import exceptions, serializers, status
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -21,9 +23,13 @@ class Conflict(APIException):
 
 
 def exception_handler(exc, context):
-    """DRF's handler, with Django ValidationErrors turned into 400s and every body in the one format."""
+    """DRF's handler, with Django's exceptions turned into DRF's and every body in the one format."""
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(detail=_django_errors(exc))
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound(*exc.args)
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(*exc.args)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
