@@ -1,0 +1,36 @@
+"""Every API error has one shape: {"error": {"code", "message", "fields"}}."""
+import pytest
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework.exceptions import ValidationError
+
+from api.errors import exception_handler
+
+
+def body(exc):
+    return exception_handler(exc, {}).data
+
+
+def test_nested_field_errors_are_flattened_to_dotted_names():
+    error = ValidationError({"movie": {"year": ["Too early."]}, "tags": [{"name": ["Blank."]}]})
+
+    assert body(error)["error"]["fields"] == {"movie.year": ["Too early."], "tags.0.name": ["Blank."]}
+
+
+def test_an_error_about_the_whole_input_goes_under_non_field_errors():
+    assert body(ValidationError("Nope."))["error"] == {
+        "code": "invalid", "message": "Nope.", "fields": {"non_field_errors": ["Nope."]}}
+
+
+@pytest.mark.parametrize("error, fields", [
+    (DjangoValidationError({"value": ["Bad stars."]}), {"value": ["Bad stars."]}),
+    (DjangoValidationError({"__all__": ["Bad pair."]}), {"non_field_errors": ["Bad pair."]}),
+    (DjangoValidationError("Bad."), {"non_field_errors": ["Bad."]}),
+])
+def test_a_services_validation_error_becomes_a_400_with_field_errors(error, fields):
+    response = exception_handler(error, {})
+
+    assert response.status_code == 400 and response.data["error"]["fields"] == fields
+
+
+def test_an_unexpected_exception_is_left_to_django():
+    assert exception_handler(RuntimeError("bug"), {}) is None
