@@ -6,7 +6,8 @@ the services (movies.ratings) come out the same way as the serializers' own.
 """
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers, status
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -85,3 +86,10 @@ class ErrorSerializer(serializers.Serializer):
     """The body of every error response (documentation only)."""
 
     error = ErrorBodySerializer()
+
+
+@csrf_exempt  # it changes nothing, and a POST with a session cookie must get the 404 too, not a CSRF page
+def not_found(request, *args, **kwargs):
+    """Any other URL under /api/: a 404 in the API's format, not Django's HTML page."""
+    body = {"error": {"code": "not_found", "message": "No such API endpoint.", "fields": {}}}
+    return JsonResponse(body, status=status.HTTP_404_NOT_FOUND)

@@ -34,3 +34,24 @@ def test_a_services_validation_error_becomes_a_400_with_field_errors(error, fiel
 
 def test_an_unexpected_exception_is_left_to_django():
     assert exception_handler(RuntimeError("bug"), {}) is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/nothing/", "/api/movies/1.5/", "/api/me/ratings/-0.5/similar/"])
+def test_an_unknown_api_url_is_a_404_in_the_error_format(client, path):
+    response = client.get(path)
+
+    assert response.status_code == 404
+    assert response.json() == {"error": {"code": "not_found", "message": "No such API endpoint.", "fields": {}}}
+
+
+@pytest.mark.django_db
+def test_a_post_to_an_unknown_api_url_with_a_session_cookie_is_a_404_not_a_csrf_page(ada):
+    from rest_framework.test import APIClient
+
+    browser = APIClient(enforce_csrf_checks=True)
+    browser.force_login(ada)
+
+    response = browser.post("/api/me/ratings/0.5/")
+
+    assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
