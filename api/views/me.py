@@ -15,7 +15,7 @@ from api.serializers.me import (
     RatingUpdateSerializer,
 )
 from ml.recommendations import picks_for, predicted_rating
-from movies.models import Movie, Rating
+from movies.models import Genre, Movie, Rating
 from movies.ratings import remove_rating, set_rating
 
 MOVIE = OpenApiParameter("movie", OpenApiTypes.INT, OpenApiParameter.PATH, description="The movie's id.")
@@ -73,6 +73,9 @@ class MyPicksViewSet(viewsets.ViewSet):
         options = dict(query.validated_data)
         if "decade" in options:
             options["decade"] -= options["decade"] % 10
+        if "genre" in options:  # any case, as in the movie list
+            options["genre"] = Genre.objects.filter(name__iexact=options["genre"]).values_list(
+                "name", flat=True).first() or options["genre"]
         return Response(PickSerializer(picks_for(user=request.user, **options), many=True).data)
 
 

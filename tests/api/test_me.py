@@ -200,7 +200,7 @@ def test_picks_respect_genre_and_decade(as_ada, ada, catalog):
     activate_ratings_model(catalog)
     rate(ada, catalog["scifi"][:4], 5.0)
 
-    romances = as_ada.get("/api/me/picks/", {"k": 50, "genre": "Romance"}).json()
+    romances = as_ada.get("/api/me/picks/", {"k": 50, "genre": "romance"}).json()
     eighties = as_ada.get("/api/me/picks/", {"k": 50, "decade": 1984}).json()
 
     assert {p["movie"]["id"] for p in romances} == {m.pk for m in catalog["romance"]}
