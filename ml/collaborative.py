@@ -283,6 +283,7 @@ class _Progress:
                     self.best[tower] = (weights, epoch, 0.0)
             done = epoch >= max(self.fixed.values())
         metrics["seconds"] = time.perf_counter() - self.start
+        logs.update({name: value for name, value in metrics.items() if name.startswith("val_")})  # for TensorBoard
         self.history.append({"epoch": epoch, **metrics})
         if self.on_epoch is not None:
             self.on_epoch(epoch, metrics)
@@ -308,7 +309,8 @@ class _Progress:
 
 
 def train(train_arrays, valid_arrays=None, *, params: dict | None = None, seed: int = 0,
-          on_epoch: EpochCallback | None = None, n_users: int | None = None, n_movies: int | None = None) -> TrainedCF:
+          on_epoch: EpochCallback | None = None, n_users: int | None = None, n_movies: int | None = None,
+          callbacks=()) -> TrainedCF:
     """Train the model on ``train_arrays = (users, movies, ratings)`` (catalog indices, ratings 0.5–5).
 
     With ``valid_arrays`` (same form), each tower stops ``patience`` epochs after its best validation epoch and
@@ -318,6 +320,7 @@ def train(train_arrays, valid_arrays=None, *, params: dict | None = None, seed: 
     (from 1) with the mean training losses (``loss``, ``rating_loss``, ``aux_loss``, ``rank_loss``), the
     validation metrics (``val_rmse``, ``val_mae``, ``val_ndcg``, ``val_precision``, ``val_recall``, ``val_map``)
     and the ``seconds`` since the start. The sizes default to the largest indices in the training rows + 1.
+    ``callbacks`` are more Keras callbacks (e.g. TensorBoard); their epoch logs include the validation metrics.
     """
     p = {**DEFAULT_PARAMS, **(params or {})}
     unknown = set(p) - set(DEFAULT_PARAMS)
@@ -345,5 +348,5 @@ def train(train_arrays, valid_arrays=None, *, params: dict | None = None, seed: 
     progress = _Progress(model, p, Ratings.from_lists(users, movies, ratings), valid, catalog, on_epoch)
     epochs = p["max_epochs"] if valid is not None else max(progress.fixed.values())
     model.fit(data, epochs=epochs, verbose=0, shuffle=False,
-              callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=progress.epoch_end)])
+              callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=progress.epoch_end), *callbacks])
     return progress.result()
