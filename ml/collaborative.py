@@ -2,8 +2,8 @@
 
 Design
 ------
-One Keras model holds two *towers* of the same form, user and movie embeddings plus biases combined by a
-per-example dot product. Both are trained together on the (user, movie, rating) rows of the training set:
+Two *towers* of the same form, user and movie embeddings plus biases combined by a per-example dot product, two
+Keras models trained one after the other on the (user, movie, rating) rows of the training set:
 
 * The **rating tower** is the architecture of the Keras MovieLens example: user and movie embeddings (64 dimensions),
   user and movie biases and a global bias; ``sigmoid(u·m + b_u + b_m + b)`` is the rating scaled to [0, 1] as
@@ -37,8 +37,9 @@ Details that matter:
   squared loss over the whole matrix, a softmax over the unrated movies only, user vectors built from the
   user's movies (with or without masking), 256 or 512 dimensions, weight averaging (EMA), ensembles of seeds.
 * Each tower stops early on its own validation metric (RMSE for ratings, nDCG@10 for picks) and keeps its best
-  epoch; the towers share no weights, so this is the same as training them apart. Retraining on all the data
-  then runs each tower for the epochs chosen on validation.
+  epoch. The towers share no weights, so they train one after the other: the rating tower, which needs a dozen
+  epochs, does not run on while the ranking tower needs forty. Retraining on all the data then runs each tower
+  for the epochs chosen on validation.
 
 Inference needs no TensorFlow: :func:`train` returns a :class:`TrainedCF` of numpy arrays, and TensorFlow is only
 imported when a model is built or trained.
@@ -136,9 +137,14 @@ def _tensorflow():
 
 
 @functools.cache
-def _model_class():
-    """The Keras model class (defined on first use, so that importing this module does not import TensorFlow)."""
+def _model_classes():
+    """The two Keras model classes (defined on first use, so that importing this module does not import
+    TensorFlow): the rating tower and the ranking tower."""
     tf, keras = _tensorflow()
+
+    def embedding(n, d, name, std=0.0):
+        init = keras.initializers.RandomNormal(stddev=std) if std else "zeros"
+        return keras.layers.Embedding(n, d, embeddings_initializer=init, name=name)
 
     def softmax_loss(user_table, movie_table, movie_bias, users, movies):
         """Mean cross-entropy of a full softmax over all movies for the pairs, one logits row per distinct user."""
@@ -147,46 +153,14 @@ def _model_class():
         positive = tf.gather_nd(logits, tf.stack([row, movies], axis=1))
         return tf.reduce_mean(tf.gather(tf.reduce_logsumexp(logits, axis=1), row) - positive)
 
-    class CollaborativeFiltering(keras.Model):
-        """The two towers; ``call((users, movies))`` returns the predicted rating scaled to [0, 1]."""
-
-        def __init__(self, n_users, n_movies, *, dimensions, init_std, rank_dimensions, rank_init_std, l2,
-                     bias_l2, aux_weight, rank_l2, global_bias=0.0, **kwargs):
-            super().__init__(**kwargs)
-            self.l2, self.bias_l2, self.aux_weight, self.rank_l2 = l2, bias_l2, aux_weight, rank_l2
-
-            def embedding(n, d, name, std=0.0):
-                init = keras.initializers.RandomNormal(stddev=std) if std else "zeros"
-                return keras.layers.Embedding(n, d, embeddings_initializer=init, name=name)
-
-            self.user_embedding = embedding(n_users, dimensions, "user_embedding", init_std)
-            self.movie_embedding = embedding(n_movies, dimensions, "movie_embedding", init_std)
-            self.user_bias = embedding(n_users, 1, "user_bias")
-            self.movie_bias = embedding(n_movies, 1, "movie_bias")
-            self.global_bias = self.add_weight(shape=(), initializer=keras.initializers.Constant(global_bias),
-                                               name="global_bias")
-            self.ranking = bool(rank_dimensions)
-            if self.ranking:
-                self.rank_user_embedding = embedding(n_users, rank_dimensions, "rank_user_embedding", rank_init_std)
-                self.rank_movie_embedding = embedding(n_movies, rank_dimensions, "rank_movie_embedding",
-                                                      rank_init_std)
-                self.rank_movie_bias = embedding(n_movies, 1, "rank_movie_bias")
-            if aux_weight:  # the softmax of the rating tower has a movie bias of its own
-                self.aux_movie_bias = embedding(n_movies, 1, "aux_movie_bias")
-            self.trackers = [keras.metrics.Mean(name=name)
-                             for name in ("loss", "rating_loss", "aux_loss", "rank_loss")]
-            self.build(None)
+    class Tower(keras.Model):
+        """A model whose ``train_step`` minimises ``losses_of(users, movies, targets)``: {name: value}, "loss" the
+        total."""
 
         def build(self, input_shape):
             for layer in self.layers:
                 layer.build((None,))
             self.built = True
-
-        def call(self, inputs):
-            users, movies = inputs
-            dot = tf.reduce_sum(self.user_embedding(users) * self.movie_embedding(movies), axis=-1)
-            bias = self.user_bias(users)[:, 0] + self.movie_bias(movies)[:, 0] + self.global_bias
-            return tf.sigmoid(dot + bias)
 
         @property
         def metrics(self):
@@ -194,156 +168,233 @@ def _model_class():
 
         def train_step(self, data):
             (users, movies), targets = data
-            n = tf.cast(tf.shape(users)[0], tf.float32)
             with tf.GradientTape() as tape:
-                rating_loss = tf.reduce_mean(tf.square(self((users, movies)) - targets))
-                penalty = self.l2 * (tf.reduce_sum(tf.square(self.user_embedding(users)))
-                                     + tf.reduce_sum(tf.square(self.movie_embedding(movies))))
-                penalty += self.bias_l2 * (tf.reduce_sum(tf.square(self.user_bias(users)))
-                                           + tf.reduce_sum(tf.square(self.movie_bias(movies))))
-                aux_loss = rank_loss = tf.constant(0.0)
-                if self.aux_weight:
-                    aux_loss = softmax_loss(self.user_embedding.embeddings, self.movie_embedding.embeddings,
-                                            self.aux_movie_bias.embeddings[:, 0], users, movies)
-                if self.ranking:
-                    rank_loss = softmax_loss(self.rank_user_embedding.embeddings,
-                                             self.rank_movie_embedding.embeddings,
-                                             self.rank_movie_bias.embeddings[:, 0], users, movies)
-                    penalty += self.rank_l2 * (tf.reduce_sum(tf.square(self.rank_user_embedding(users)))
-                                               + tf.reduce_sum(tf.square(self.rank_movie_embedding(movies))))
-                loss = rating_loss + self.aux_weight * aux_loss + rank_loss + penalty / n
-            gradients = tape.gradient(loss, self.trainable_variables)
+                losses = self.losses_of(users, movies, targets)
+            gradients = tape.gradient(losses["loss"], self.trainable_variables)
             self.optimizer.apply(gradients, self.trainable_variables)
-            for tracker, value in zip(self.trackers, (loss, rating_loss, aux_loss, rank_loss)):
-                tracker.update_state(value)
+            for tracker in self.trackers:
+                tracker.update_state(losses[tracker.name])
             return {tracker.name: tracker.result() for tracker in self.trackers}
 
-    return CollaborativeFiltering
+    class RatingTower(Tower):
+        """The Keras example's model; ``call((users, movies))`` returns the predicted rating scaled to [0, 1]."""
+
+        def __init__(self, n_users, n_movies, *, dimensions, init_std, l2, bias_l2, aux_weight, global_bias=0.0,
+                     **kwargs):
+            super().__init__(**kwargs)
+            self.l2, self.bias_l2, self.aux_weight = l2, bias_l2, aux_weight
+            self.user_embedding = embedding(n_users, dimensions, "user_embedding", init_std)
+            self.movie_embedding = embedding(n_movies, dimensions, "movie_embedding", init_std)
+            self.user_bias = embedding(n_users, 1, "user_bias")
+            self.movie_bias = embedding(n_movies, 1, "movie_bias")
+            self.global_bias = self.add_weight(shape=(), initializer=keras.initializers.Constant(global_bias),
+                                               name="global_bias")
+            if aux_weight:  # the auxiliary softmax has a movie bias of its own
+                self.aux_movie_bias = embedding(n_movies, 1, "aux_movie_bias")
+            self.trackers = [keras.metrics.Mean(name=name) for name in ("loss", "rating_loss", "aux_loss")]
+            self.build(None)
+
+        def call(self, inputs):
+            users, movies = inputs
+            dot = tf.reduce_sum(self.user_embedding(users) * self.movie_embedding(movies), axis=-1)
+            bias = self.user_bias(users)[:, 0] + self.movie_bias(movies)[:, 0] + self.global_bias
+            return tf.sigmoid(dot + bias)
+
+        def losses_of(self, users, movies, targets):
+            n = tf.cast(tf.shape(users)[0], tf.float32)
+            rating_loss = tf.reduce_mean(tf.square(self((users, movies)) - targets))
+            penalty = self.l2 * (tf.reduce_sum(tf.square(self.user_embedding(users)))
+                                 + tf.reduce_sum(tf.square(self.movie_embedding(movies))))
+            penalty += self.bias_l2 * (tf.reduce_sum(tf.square(self.user_bias(users)))
+                                       + tf.reduce_sum(tf.square(self.movie_bias(movies))))
+            aux_loss = tf.constant(0.0)
+            if self.aux_weight:
+                aux_loss = softmax_loss(self.user_embedding.embeddings, self.movie_embedding.embeddings,
+                                        self.aux_movie_bias.embeddings[:, 0], users, movies)
+            loss = rating_loss + self.aux_weight * aux_loss + penalty / n
+            return {"loss": loss, "rating_loss": rating_loss, "aux_loss": aux_loss}
+
+    class RankingTower(Tower):
+        """User and movie embeddings and a movie bias, trained with a full softmax over the movies."""
+
+        def __init__(self, n_users, n_movies, *, rank_dimensions, rank_init_std, rank_l2, **kwargs):
+            super().__init__(**kwargs)
+            self.rank_l2 = rank_l2
+            self.rank_user_embedding = embedding(n_users, rank_dimensions, "rank_user_embedding", rank_init_std)
+            self.rank_movie_embedding = embedding(n_movies, rank_dimensions, "rank_movie_embedding", rank_init_std)
+            self.rank_movie_bias = embedding(n_movies, 1, "rank_movie_bias")
+            self.trackers = [keras.metrics.Mean(name="loss")]
+            self.build(None)
+
+        def call(self, inputs):
+            users, movies = inputs
+            return (tf.reduce_sum(self.rank_user_embedding(users) * self.rank_movie_embedding(movies), axis=-1)
+                    + self.rank_movie_bias(movies)[:, 0])
+
+        def losses_of(self, users, movies, targets):
+            n = tf.cast(tf.shape(users)[0], tf.float32)
+            rank_loss = softmax_loss(self.rank_user_embedding.embeddings, self.rank_movie_embedding.embeddings,
+                                     self.rank_movie_bias.embeddings[:, 0], users, movies)
+            penalty = self.rank_l2 * (tf.reduce_sum(tf.square(self.rank_user_embedding(users)))
+                                      + tf.reduce_sum(tf.square(self.rank_movie_embedding(movies))))
+            return {"loss": rank_loss + penalty / n}
+
+    return RatingTower, RankingTower
 
 
-def build_model(n_users: int, n_movies: int, *, dimensions: int = 64, init_std: float = 0.01,
-                rank_dimensions: int = 128, rank_init_std: float = 0.05, l2: float = 7e-3, bias_l2: float = 1e-3,
-                aux_weight: float = 0.02, rank_l2: float = 0.1, global_bias: float = 0.0):
-    """The Keras model (see the module docstring): embedding layers ``user_embedding``, ``movie_embedding``,
-    ``user_bias``, ``movie_bias`` (and ``rank_user_embedding``, ``rank_movie_embedding``, ``rank_movie_bias`` when
-    ``rank_dimensions`` > 0), a ``global_bias`` weight; called on ``(users, movies)`` it gives the scaled rating.
-    Its ``train_step`` minimises the rating, softmax and L2 losses; compile it with an optimizer only.
+def build_model(n_users: int, n_movies: int, *, dimensions: int = 64, init_std: float = 0.01, l2: float = 7e-3,
+                bias_l2: float = 1e-3, aux_weight: float = 0.02, global_bias: float = 0.0):
+    """The rating tower (see the module docstring): embedding layers ``user_embedding``, ``movie_embedding``,
+    ``user_bias``, ``movie_bias`` and a ``global_bias`` weight; called on ``(users, movies)`` it gives the scaled
+    rating. Its ``train_step`` minimises the rating, auxiliary softmax and L2 losses: compile it with an optimizer.
     """
-    return _model_class()(n_users, n_movies, dimensions=dimensions, init_std=init_std,
-                          rank_dimensions=rank_dimensions, rank_init_std=rank_init_std, l2=l2, bias_l2=bias_l2,
-                          aux_weight=aux_weight, rank_l2=rank_l2, global_bias=global_bias)
+    return _model_classes()[0](n_users, n_movies, dimensions=dimensions, init_std=init_std, l2=l2, bias_l2=bias_l2,
+                               aux_weight=aux_weight, global_bias=global_bias)
 
 
-def _weights(model) -> TrainedCF:
-    """The model's current weights as a :class:`TrainedCF`."""
-    def array(layer):
-        return np.array(layer.embeddings.numpy())
+def build_ranking_model(n_users: int, n_movies: int, *, rank_dimensions: int = 128, rank_init_std: float = 0.05,
+                        rank_l2: float = 0.1):
+    """The ranking tower: ``rank_user_embedding``, ``rank_movie_embedding``, ``rank_movie_bias``; its
+    ``train_step`` minimises the full-softmax cross-entropy of the rated movies plus L2."""
+    return _model_classes()[1](n_users, n_movies, rank_dimensions=rank_dimensions, rank_init_std=rank_init_std,
+                               rank_l2=rank_l2)
 
-    trained = TrainedCF(array(model.user_embedding), array(model.movie_embedding), array(model.user_bias)[:, 0],
-                        array(model.movie_bias)[:, 0], float(model.global_bias.numpy()))
-    if model.ranking:
-        trained.rank_user_vectors = array(model.rank_user_embedding)
-        trained.rank_movie_vectors = array(model.rank_movie_embedding)
-        trained.rank_movie_bias = array(model.rank_movie_bias)[:, 0]
-    return trained
+
+RANKING_FIELDS = ("rank_user_vectors", "rank_movie_vectors", "rank_movie_bias")
+
+
+def _array(layer) -> np.ndarray:
+    return np.array(layer.embeddings.numpy())
+
+
+def _rating_weights(model) -> TrainedCF:
+    return TrainedCF(_array(model.user_embedding), _array(model.movie_embedding), _array(model.user_bias)[:, 0],
+                     _array(model.movie_bias)[:, 0], float(model.global_bias.numpy()))
+
+
+def _ranking_weights(model) -> dict:
+    return dict(zip(RANKING_FIELDS, (_array(model.rank_user_embedding), _array(model.rank_movie_embedding),
+                                     _array(model.rank_movie_bias)[:, 0])))
 
 
 class _Progress:
-    """Per-epoch bookkeeping: validation metrics, the best epoch of each tower, early stopping, ``on_epoch``."""
+    """One tower's epochs: validation metrics, its best epoch, early stopping, ``on_epoch``."""
 
-    RATING = ("user_vectors", "movie_vectors", "user_bias", "movie_bias", "global_bias")
-    RANKING = ("rank_user_vectors", "rank_movie_vectors", "rank_movie_bias")
-
-    def __init__(self, model, params, fit: Ratings, valid: Ratings | None, catalog: Catalog, on_epoch):
-        self.model, self.params, self.fit, self.valid, self.catalog = model, params, fit, valid, catalog
-        self.on_epoch, self.history, self.start = on_epoch, [], time.perf_counter()
-        self.best = {"rating": (None, 0, -np.inf), "ranking": (None, 0, -np.inf)}  # (weights, epoch, higher=better)
-        max_epochs = params["max_epochs"]
-        self.fixed = {"rating": params["rating_epochs"] or max_epochs, "ranking": params["rank_epochs"] or max_epochs}
-        if not model.ranking:
-            self.fixed["ranking"] = 0
+    def __init__(self, tower: str, weights, validate, metric: str, *, patience: int, epochs: int, start: float,
+                 on_epoch, history: list):
+        self.tower, self.weights, self.validate, self.metric = tower, weights, validate, metric
+        self.patience, self.epochs, self.start, self.on_epoch, self.history = patience, epochs, start, on_epoch, history
+        self.best = (None, 0, -np.inf)  # (weights, epoch, score: higher is better)
+        self.model = None
 
     def epoch_end(self, epoch, logs):
         epoch += 1  # epochs are counted from 1: the weights after the first pass over the data
-        metrics = {name: float(value) for name, value in logs.items()}
-        weights = _weights(self.model)
-        if self.valid is not None:
-            metrics.update({f"val_{k}": v for k, v in rating_metrics(weights.predict, self.fit, self.valid,
-                                                                      catalog=self.catalog).items()})
-            metrics.update({f"val_{k}": v for k, v in ranking_metrics(weights.scores, self.fit, self.valid,
-                                                                       catalog=self.catalog).items()})
-            self._keep("rating", weights, epoch, -metrics["val_rmse"])
-            if self.model.ranking:
-                self._keep("ranking", weights, epoch, metrics["val_ndcg"])
-            done = all(epoch - best_epoch >= self.params["patience"] for tower, (_, best_epoch, _) in self.best.items()
-                       if tower == "rating" or self.model.ranking)
+        metrics = {"tower": self.tower, **{name: float(value) for name, value in logs.items()}}
+        weights = self.weights(self.model)
+        if self.validate is not None:
+            metrics |= {f"val_{name}": value for name, value in self.validate(weights).items()}
+            score = -metrics["val_rmse"] if self.metric == "rmse" else metrics[f"val_{self.metric}"]
+            if score > self.best[2]:
+                self.best = (weights, epoch, score)
+            done = epoch - self.best[1] >= self.patience
         else:
-            for tower, epochs in self.fixed.items():
-                if epoch == epochs:
-                    self.best[tower] = (weights, epoch, 0.0)
-            done = epoch >= max(self.fixed.values())
+            if epoch == self.epochs:
+                self.best = (weights, epoch, 0.0)
+            done = epoch >= self.epochs
         metrics["seconds"] = time.perf_counter() - self.start
+        logs.update({name: value for name, value in metrics.items() if name.startswith("val_")})  # for TensorBoard
         self.history.append({"epoch": epoch, **metrics})
         if self.on_epoch is not None:
             self.on_epoch(epoch, metrics)
         if done:
             self.model.stop_training = True
 
-    def _keep(self, tower, weights, epoch, metric):
-        if metric > self.best[tower][2]:
-            self.best[tower] = (weights, epoch, metric)
 
-    def result(self) -> TrainedCF:
-        """The rating tower and the ranking tower, each at its best (or chosen) epoch."""
-        rating, rating_epoch, _ = self.best["rating"]
-        trained = TrainedCF(**{name: getattr(rating, name) for name in self.RATING})
-        trained.epochs = {"rating": rating_epoch}
-        if self.model.ranking:
-            ranking, ranking_epoch, _ = self.best["ranking"]
-            for name in self.RANKING:
-                setattr(trained, name, getattr(ranking, name))
-            trained.epochs["ranking"] = ranking_epoch
-        trained.history, trained.seconds = self.history, time.perf_counter() - self.start
-        return trained
+def _fit(model, data, progress: _Progress, max_epochs: int, callbacks, keras) -> None:
+    progress.model = model
+    more = callbacks(progress.tower) if callbacks else []
+    model.fit(data, epochs=max_epochs, verbose=0, shuffle=False,
+              callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=progress.epoch_end), *more])
 
 
 def train(train_arrays, valid_arrays=None, *, params: dict | None = None, seed: int = 0,
-          on_epoch: EpochCallback | None = None, n_users: int | None = None, n_movies: int | None = None) -> TrainedCF:
-    """Train the model on ``train_arrays = (users, movies, ratings)`` (catalog indices, ratings 0.5–5).
+          on_epoch: EpochCallback | None = None, n_users: int | None = None, n_movies: int | None = None,
+          callbacks: Callable[[str], list] | None = None) -> TrainedCF:
+    """Train the rating tower, then the ranking tower, on ``train_arrays = (users, movies, ratings)`` (catalog
+    indices, ratings 0.5–5).
 
-    With ``valid_arrays`` (same form), each tower stops ``patience`` epochs after its best validation epoch and
-    is returned at that epoch (``TrainedCF.epochs``). Without, the towers train for ``params["rating_epochs"]``
-    and ``params["rank_epochs"]`` (default ``max_epochs``): pass the epochs chosen on validation to retrain on all
-    the data. ``params`` override :data:`DEFAULT_PARAMS`. ``on_epoch(epoch, metrics)`` is called after each epoch
-    (from 1) with the mean training losses (``loss``, ``rating_loss``, ``aux_loss``, ``rank_loss``), the
-    validation metrics (``val_rmse``, ``val_mae``, ``val_ndcg``, ``val_precision``, ``val_recall``, ``val_map``)
-    and the ``seconds`` since the start. The sizes default to the largest indices in the training rows + 1.
+    With ``valid_arrays`` (same form), each tower stops ``patience`` epochs after its best validation epoch (RMSE
+    for the rating tower, nDCG@10 for the ranking tower) and is returned at that epoch (``TrainedCF.epochs``).
+    Without, the towers train for ``params["rating_epochs"]`` and ``params["rank_epochs"]`` (default
+    ``max_epochs``): pass the epochs chosen on validation to retrain on all the data. ``params`` override
+    :data:`DEFAULT_PARAMS`. ``on_epoch(epoch, metrics)`` is called after each epoch of each tower (epochs from 1
+    in each) with ``tower`` ("rating" or "ranking"), the tower's mean training losses (``loss``; ``rating_loss`` and
+    ``aux_loss`` for the rating tower), its validation metrics (``val_rmse``, ``val_mae``; ``val_ndcg``,
+    ``val_precision``, ``val_recall``, ``val_map`` for the tower that gives the picks) and the ``seconds`` since
+    the start. The sizes default to the largest indices in the training rows + 1. ``callbacks(tower)`` gives
+    more Keras callbacks for a tower (e.g. TensorBoard); their epoch logs include the validation metrics.
     """
     p = {**DEFAULT_PARAMS, **(params or {})}
     unknown = set(p) - set(DEFAULT_PARAMS)
     if unknown:
         raise ValueError(f"unknown parameters: {sorted(unknown)}")
+    start = time.perf_counter()
     tf, keras = _tensorflow()
     keras.utils.set_random_seed(seed)
     users, movies, ratings = (np.asarray(a) for a in train_arrays)
     n_users = int(users.max()) + 1 if n_users is None else n_users
     n_movies = int(movies.max()) + 1 if n_movies is None else n_movies
     targets = ((ratings - MIN_RATING) / (MAX_RATING - MIN_RATING)).astype(np.float32)
-    mean = float(np.clip(targets.mean(), 0.01, 0.99))
-    model = build_model(n_users, n_movies, global_bias=float(np.log(mean / (1 - mean))),
-                        **{name: p[name] for name in ("dimensions", "init_std", "rank_dimensions", "rank_init_std",
-                                                      "l2", "bias_l2", "aux_weight", "rank_l2")})
-    steps = -(-len(users) // p["batch_size"])
-    schedule = keras.optimizers.schedules.ExponentialDecay(p["learning_rate"], steps, p["lr_decay"], staircase=True)
-    model.compile(optimizer=keras.optimizers.Adam(schedule), jit_compile=False)
     data = (tf.data.Dataset.from_tensor_slices(((users.astype(np.int32), movies.astype(np.int32)), targets))
             .shuffle(len(users), seed=seed, reshuffle_each_iteration=True)
             .batch(p["batch_size"]).prefetch(tf.data.AUTOTUNE))
+    steps = -(-len(users) // p["batch_size"])
+
+    def optimizer():
+        schedule = keras.optimizers.schedules.ExponentialDecay(p["learning_rate"], steps, p["lr_decay"],
+                                                               staircase=True)
+        return keras.optimizers.Adam(schedule)
 
     catalog = Catalog(np.arange(n_users), np.arange(n_movies))  # catalog indices are their own ids
+    fit = Ratings.from_lists(users, movies, ratings)
     valid = None if valid_arrays is None else Ratings.from_lists(*valid_arrays)
-    progress = _Progress(model, p, Ratings.from_lists(users, movies, ratings), valid, catalog, on_epoch)
-    epochs = p["max_epochs"] if valid is not None else max(progress.fixed.values())
-    model.fit(data, epochs=epochs, verbose=0, shuffle=False,
-              callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=progress.epoch_end)])
-    return progress.result()
+    ranking = bool(p["rank_dimensions"])
+    history = []
+
+    def validation(rates: bool, ranks: bool):
+        def validate(weights: TrainedCF) -> dict:
+            metrics = rating_metrics(weights.predict, fit, valid, catalog=catalog) if rates else {}
+            return metrics | (ranking_metrics(weights.scores, fit, valid, catalog=catalog) if ranks else {})
+        return None if valid is None else validate
+
+    def progress(tower, weights, validate, metric, epochs):
+        return _Progress(tower, weights, validate, metric, patience=p["patience"], epochs=epochs, start=start,
+                         on_epoch=on_epoch, history=history)
+
+    mean = float(np.clip(targets.mean(), 0.01, 0.99))
+    model = build_model(n_users, n_movies, global_bias=float(np.log(mean / (1 - mean))),
+                        **{name: p[name] for name in ("dimensions", "init_std", "l2", "bias_l2", "aux_weight")})
+    model.compile(optimizer=optimizer(), jit_compile=False)
+    rating_epochs = p["rating_epochs"] or p["max_epochs"]
+    # Without a ranking tower the rating tower gives the picks too, and its validation ranks as well.
+    rating = progress("rating", _rating_weights, validation(True, not ranking), "rmse", rating_epochs)
+    _fit(model, data, rating, p["max_epochs"] if valid is not None else rating_epochs, callbacks, keras)
+    trained, rating_epoch, _ = rating.best
+    trained.epochs = {"rating": rating_epoch}
+
+    if ranking:
+        model = build_ranking_model(n_users, n_movies,
+                                    **{name: p[name] for name in ("rank_dimensions", "rank_init_std", "rank_l2")})
+        model.compile(optimizer=optimizer(), jit_compile=False)
+        rank_epochs = p["rank_epochs"] or p["max_epochs"]
+
+        def with_ranking(model) -> TrainedCF:
+            return TrainedCF(**{**vars(trained), **_ranking_weights(model)})
+
+        ranks = progress("ranking", with_ranking, validation(False, True), "ndcg", rank_epochs)
+        _fit(model, data, ranks, p["max_epochs"] if valid is not None else rank_epochs, callbacks, keras)
+        best, trained.epochs["ranking"], _ = ranks.best
+        for name in RANKING_FIELDS:
+            setattr(trained, name, getattr(best, name))
+    trained.history, trained.seconds = history, time.perf_counter() - start
+    return trained

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.db import connection
 
-from movies.models import Rating
+from movies.models import Rating, WikiLink
 
 COPY_HEADER_BYTES = 19  # signature (11), flags (4), header extension length (4)
 
@@ -31,6 +31,30 @@ def load_ratings() -> Ratings:
     sql = f"SELECT user_id, movie_id, value FROM {table} ORDER BY user_id, movie_id"
     users, movies, values = _columns(sql, [">i4", ">i8", ">f8"])
     return Ratings(users.astype(np.int64), movies.astype(np.int64), values.astype(np.float32))
+
+
+@dataclass(frozen=True)
+class Links:
+    """The (movie, link) pairs of the Wikipedia links: movie database ids and link indices from 0."""
+
+    movie_ids: np.ndarray  # int64
+    links: np.ndarray  # int64, 0 .. n_links - 1
+    n_links: int
+
+    def __len__(self) -> int:
+        return len(self.links)
+
+
+def load_links(min_movies: int = 2) -> Links:
+    """Every link whose target is linked from at least `min_movies` movies (a link of one movie says nothing of
+    which movies are alike), numbered in the database by a window function."""
+    table = WikiLink._meta.db_table
+    sql = (f"SELECT movie_id, (DENSE_RANK() OVER (ORDER BY target) - 1) AS link FROM {table} "
+           f"WHERE target IN (SELECT target FROM {table} GROUP BY target HAVING COUNT(*) >= {int(min_movies)}) "
+           "ORDER BY movie_id, link")
+    movies, links = _columns(sql, [">i8", ">i8"])
+    movies, links = movies.astype(np.int64), links.astype(np.int64)
+    return Links(movies, links, int(links.max()) + 1 if len(links) else 0)
 
 
 def _columns(sql: str, big_endian_types: list[str]) -> list[np.ndarray]:

@@ -26,7 +26,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # Where downloads, the embedded database and broker, and trained models live.
 DATA_DIR = env_path("DATA_DIR", BASE_DIR / "var")
 DOWNLOAD_DIR = env_path("DOWNLOAD_DIR", DATA_DIR / "downloads")
-MODEL_DIR = env_path("MODEL_DIR", DATA_DIR / "models")
+MODEL_DIR = env_path("MODEL_DIR", DATA_DIR / "models")  # Embedding Projector exports, one folder per version
+TENSORBOARD_DIR = env_path("TENSORBOARD_DIR", DATA_DIR / "tensorboard")  # training logs, one folder per run
 MOVIELENS_DEMO_URL = env_str("MOVIELENS_DEMO_URL",
                              "https://files.grouplens.org/datasets/movielens/ml-latest-small.zip")
 

@@ -55,7 +55,7 @@ def planted():
 
 
 def test_the_dot_product_is_per_example():
-    model = build_model(4, 3, dimensions=2, rank_dimensions=0)
+    model = build_model(4, 3, dimensions=2, aux_weight=0.0)
     model.user_embedding.embeddings.assign(np.array([[1, 0], [0, 1], [1, 1], [0, 0]], np.float32))
     model.movie_embedding.embeddings.assign(np.array([[2, 0], [0, 3], [1, 1]], np.float32))
     users, movies = np.array([0, 1, 2, 3]), np.array([0, 0, 1, 2])
@@ -89,15 +89,21 @@ def test_picks_rank_better_than_most_popular(planted):
     assert ours["ndcg"] > popular["ndcg"] + 0.1, (ours, popular)
 
 
-def test_on_epoch_reports_every_epoch_with_losses_and_validation_metrics(planted):
+def test_on_epoch_reports_every_epoch_of_each_tower_with_losses_and_validation_metrics(planted):
     epochs, model = planted["epochs"], planted["model"]
-    assert [epoch for epoch, _ in epochs] == list(range(1, len(epochs) + 1))
     assert len(epochs) == len(model.history)
-    for _, metrics in epochs:
-        for key in ("loss", "rating_loss", "rank_loss", "val_rmse", "val_ndcg", "val_precision", "seconds"):
-            assert np.isfinite(metrics[key]), key
-    assert epochs[-1][1]["loss"] < epochs[0][1]["loss"]
-    assert 1 <= model.epochs["rating"] <= len(epochs) and 1 <= model.epochs["ranking"] <= len(epochs)
+    keys = {"rating": ("loss", "rating_loss", "aux_loss", "val_rmse", "val_mae", "seconds"),
+            "ranking": ("loss", "val_ndcg", "val_precision", "val_recall", "val_map", "seconds")}
+    for tower, tower_keys in keys.items():
+        reported = [(epoch, metrics) for epoch, metrics in epochs if metrics["tower"] == tower]
+        assert [epoch for epoch, _ in reported] == list(range(1, len(reported) + 1))
+        for _, metrics in reported:
+            for key in tower_keys:
+                assert np.isfinite(metrics[key]), (tower, key)
+        assert reported[-1][1]["loss"] < reported[0][1]["loss"]
+        assert 1 <= model.epochs[tower] <= len(reported)
+    towers = [metrics["tower"] for _, metrics in epochs]
+    assert towers == sorted(towers, key=["rating", "ranking"].index)  # one tower after the other
 
 
 def test_training_is_reproducible_with_a_seed(planted):

@@ -1,4 +1,5 @@
 """Training runs: one per kind at a time, and every run ends succeeded or failed with a reason."""
+import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -31,9 +32,64 @@ def test_a_ratings_run_without_ratings_fails_and_says_why():
 
 
 def test_retrain_command_fails_with_the_reason():
-    with pytest.raises(CommandError, match="Wikipedia import is not built yet"):
+    with pytest.raises(CommandError, match="no Wikipedia links .* import a Wikipedia dump first"):
         call_command("retrain", "links", verbosity=0)
     assert TrainingRun.objects.get().status == TrainingRun.Status.FAILED
+
+
+@pytest.fixture
+def output_dirs(settings, tmp_path):
+    settings.MODEL_DIR, settings.TENSORBOARD_DIR = tmp_path / "models", tmp_path / "tensorboard"
+    return settings
+
+
+def test_a_links_run_writes_a_version_whose_neighbours_share_their_links(output_dirs):
+    from ml import recommendations, serving
+    from movies.models import Movie, WikiLink
+    from tests.ml.planted import planted_links
+
+    data = planted_links(n_clusters=4, films_per_cluster=12, seed=7)
+    films = Movie.objects.bulk_create(Movie(title=f"Film {n} <i>") for n in range(data.n_movies))
+    WikiLink.objects.bulk_create(WikiLink(movie=films[m], target=f"Page {t}") for m, t in zip(data.movies, data.links))
+    WikiLink.objects.create(movie=films[0], target="A page only one film links to")
+    run = TrainingRun.objects.create(kind=ModelKind.LINKS, parameters={"dimensions": 16})
+
+    runs.execute_run(run.pk)
+
+    run.refresh_from_db()
+    assert run.status == TrainingRun.Status.SUCCEEDED, run.error
+    version = ModelVersion.objects.get(is_active=True, kind=ModelKind.LINKS)
+    assert version.movie_vectors.count() == data.n_movies and version.dimensions == 16
+    shared = np.bincount(data.links) >= 2
+    assert run.evaluation["links"] == shared.sum()  # pages that one film links to are left out
+    assert {"val_loss", "val_accuracy", "epochs"} <= set(run.evaluation)
+    serving.forget()
+    for film in (0, 13, 40):
+        neighbours = recommendations.similar_to(movie=films[film], k=5, kind=ModelKind.LINKS)
+        assert sum(data.clusters[films.index(n.movie)] == data.clusters[film] for n in neighbours) >= 4
+
+
+def test_a_run_leaves_tensorboard_logs_and_an_embedding_projector_export(output_dirs):
+    from movies.models import Movie, WikiLink
+    from tests.ml.planted import planted_links
+
+    data = planted_links(n_clusters=2, films_per_cluster=6, seed=8)
+    films = Movie.objects.bulk_create(Movie(title=f"Film\t{n}", year=1990 + n) for n in range(data.n_movies))
+    WikiLink.objects.bulk_create(WikiLink(movie=films[m], target=f"Page {t}") for m, t in zip(data.movies, data.links))
+    run = TrainingRun.objects.create(kind=ModelKind.LINKS, parameters={"dimensions": 4, "max_epochs": 3})
+
+    runs.execute_run(run.pk)
+
+    run.refresh_from_db()
+    assert run.status == TrainingRun.Status.SUCCEEDED, run.error
+    logs = output_dirs.TENSORBOARD_DIR / f"links-run-{run.pk}"
+    assert list(logs.glob("validating/**/events.out.tfevents.*")) and list(logs.glob("all-links/**/events.*"))
+    export = output_dirs.MODEL_DIR / f"links-v{run.model_version.pk}" / "projector"
+    vectors = (export / "vectors.tsv").read_text().splitlines()
+    metadata = (export / "metadata.tsv").read_text().splitlines()
+    assert len(vectors) == data.n_movies and all(len(line.split("\t")) == 4 for line in vectors)
+    assert metadata[0] == "Title\tYear\tGenres" and len(metadata) == data.n_movies + 1
+    assert metadata[1] == "Film 0\t1990\t"  # a tab in a title would shift the columns
 
 
 SMALL = {"dimensions": 8, "rank_dimensions": 8, "max_epochs": 4, "patience": 2, "batch_size": 256}
