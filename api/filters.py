@@ -1,7 +1,6 @@
 """Filters of the movie list (django-filter): genre, decade and a range of years."""
 import django_filters
 from django import forms
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from movies.models import Movie
@@ -9,7 +8,7 @@ from movies.models import Movie
 MAX_YEAR = 32767  # the year column is a small integer
 
 
-@extend_schema_field(OpenApiTypes.INT)
+@extend_schema_field({"type": "integer", "minimum": 0, "maximum": MAX_YEAR})
 class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 

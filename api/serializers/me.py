@@ -35,7 +35,8 @@ class RatingUpdateSerializer(serializers.Serializer):
 
 class PicksQuerySerializer(serializers.Serializer):
     k = serializers.IntegerField(min_value=1, max_value=100, default=10, help_text="How many picks.")
-    genre = serializers.CharField(required=False, max_length=50, help_text="Only movies of this genre.")
+    genre = serializers.CharField(required=False, allow_blank=True, max_length=50,
+                                  help_text="Only movies of this genre (any case); empty for all.")
     decade = serializers.IntegerField(required=False, min_value=0, max_value=32760,
                                       help_text="Only movies of the decade starting this year, e.g. 1990.")
 

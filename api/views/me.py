@@ -70,7 +70,7 @@ class MyPicksViewSet(viewsets.ViewSet):
     def list(self, request):
         query = PicksQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        options = dict(query.validated_data)
+        options = {name: value for name, value in query.validated_data.items() if value != ""}
         if "decade" in options:
             options["decade"] -= options["decade"] % 10
         if "genre" in options:  # any case, as in the movie list

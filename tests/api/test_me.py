@@ -207,6 +207,14 @@ def test_picks_respect_genre_and_decade(as_ada, ada, catalog):
     assert {p["movie"]["id"] for p in eighties} == {m.pk for m in catalog["scifi"][4:]}
 
 
+def test_an_empty_genre_means_every_genre(as_ada, ada, catalog):
+    activate_ratings_model(catalog)
+
+    picks = as_ada.get("/api/me/picks/", {"k": 30, "genre": ""}).json()
+
+    assert len(picks) == 24
+
+
 def test_a_new_user_gets_the_most_rated_movies_as_picks(as_ada, bob, catalog):
     rate(bob, catalog["romance"][:2], 3.0)
 

@@ -18,7 +18,8 @@ from tests.api.conftest import activate_ratings_model, rate
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
-CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
+CHECKS = ("not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,"
+          "response_schema_conformance")
 MAX_EXAMPLES = 20
 
 
