@@ -1,10 +1,9 @@
 """The demo the run command sets up: a catalog to browse and two accounts to log in with."""
-from datetime import UTC, datetime
-
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 
-from movies.models import Movie, Rating
+from movies.models import Movie
+from movies.ratings import set_rating
 
 DEMO_USERNAME, ADMIN_USERNAME = "demo", "admin"
 
@@ -27,9 +26,8 @@ def rate_for_demo(count: int = 15) -> int:
     popular = Movie.objects.annotate(n=Count("ratings", distinct=True)).filter(n__gt=0).order_by("-n", "pk")
     liked = list(popular.filter(Q(genres__name="Sci-Fi") | Q(genres__name="Action")).distinct()[: count - 5])
     disliked = list(popular.filter(genres__name="Romance").exclude(pk__in=[m.pk for m in liked])[:5])
-    now = datetime.now(UTC)
     for movie in liked:
-        Rating.objects.update_or_create(user=demo, movie=movie, defaults={"value": 4.5, "rated_at": now})
+        set_rating(user=demo, movie=movie, value=4.5)
     for movie in disliked:
-        Rating.objects.update_or_create(user=demo, movie=movie, defaults={"value": 1.5, "rated_at": now})
+        set_rating(user=demo, movie=movie, value=1.5)
     return len(liked) + len(disliked)

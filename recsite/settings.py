@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # trigram search and unaccent (unused on SQLite)
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -46,6 +47,8 @@ INSTALLED_APPS = [
     "movies",
     "ml",
     "api",
+    "web",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -97,6 +100,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

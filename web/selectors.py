@@ -1,0 +1,153 @@
+"""What the pages read: movie lists, a movie's numbers, search (selectors; no writes).
+
+Counts and averages come from the columns the rating service keeps current on each movie (movies/stats.py), so
+no page aggregates the ratings table. Lists that every visitor sees (genres, decades, onboarding candidates) are
+cached for a few minutes.
+"""
+import unicodedata
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
+
+from movies.models import Genre, Movie, Rating
+
+LIST_CACHE_SECONDS = 300
+TOP_RATED_MIN_VOTES = 20
+# A rating sort that trusts a movie's own average more the more ratings it has (a Bayesian average: the
+# average of PRIOR_VOTES imaginary ratings of PRIOR_MEAN stars mixed in).
+PRIOR_VOTES, PRIOR_MEAN = 10, 3.5
+ARTICLES = ("the ", "a ", "an ", "le ", "la ", "les ", "l'", "el ", "los ", "las ", "il ", "der ", "die ", "das ")
+SORTS = {"popular": "Most rated", "rating": "Highest rated", "newest": "Newest", "oldest": "Oldest",
+         "title": "Title"}
+
+
+def movie_cards() -> QuerySet:
+    """Movies with what a card shows (title, year, count, average): one query, no joins."""
+    return Movie.objects.only("id", "title", "year", "num_ratings", "mean_rating")
+
+
+def popular(k: int = 12) -> list[Movie]:
+    return list(movie_cards().filter(num_ratings__gt=0).order_by("-num_ratings", "id")[:k])
+
+
+def top_rated(k: int = 12) -> list[Movie]:
+    movies = movie_cards().filter(num_ratings__gte=TOP_RATED_MIN_VOTES).order_by("-mean_rating", "-num_ratings")
+    return list(movies[:k])
+
+
+def recently_added(k: int = 12) -> list[Movie]:
+    return list(movie_cards().order_by("-created_at", "-year", "-id")[:k])
+
+
+def genres_with_counts() -> list[dict]:
+    """Every genre with its number of movies (cached)."""
+    def load():
+        return list(Genre.objects.annotate(movie_count=Count("movies")).filter(movie_count__gt=0)
+                    .order_by("name").values("name", "movie_count"))
+    return cache.get_or_set("web:genres", load, LIST_CACHE_SECONDS)
+
+
+def genre_names() -> list[str]:
+    return [genre["name"] for genre in genres_with_counts()]
+
+
+def decades() -> list[int]:
+    """The decades of the catalog, newest first (cached)."""
+    def load():
+        years = Movie.objects.filter(year__isnull=False).values_list("year", flat=True).distinct()
+        return sorted({year // 10 * 10 for year in years}, reverse=True)
+    return cache.get_or_set("web:decades", load, LIST_CACHE_SECONDS)
+
+
+def plain(text: str) -> str:
+    """Lower case, accents off, a leading article off: what search compares ("Le Fabuleux…" → "fabuleux…")."""
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    text = " ".join(text.lower().split())
+    for article in ARTICLES:
+        if text.startswith(article) and len(text) > len(article):
+            return text[len(article):]
+    return text
+
+
+def browse(*, query: str = "", genre: str = "", decade: int | None = None, sort: str = "popular") -> QuerySet:
+    """Movies matching a title search (case, accents and leading articles ignored; on PostgreSQL also small typos
+    by trigram similarity), a genre and a decade, in the given order (best match first when searching)."""
+    movies = movie_cards()
+    if genre:
+        movies = movies.filter(genres__name=genre)
+    if decade is not None:
+        movies = movies.filter(year__gte=decade, year__lt=decade + 10)
+    words = plain(query)
+    order = _ordering(sort)
+    if words and connection.vendor == "postgresql":
+        from django.contrib.postgres.search import TrigramWordSimilarity
+
+        movies = movies.annotate(match=TrigramWordSimilarity(Value(words), "title__unaccent"))
+        movies = movies.filter(Q(title__unaccent__icontains=words) | Q(match__gte=0.5))
+        if sort == "popular":  # a search's own order: the best match first, popular ones among equals
+            order = ["-match", *order]
+    elif words:
+        movies = movies.filter(title__icontains=words)
+    return movies.order_by(*order)
+
+
+def _ordering(sort: str) -> list:
+    if sort == "rating":
+        weighted = ExpressionWrapper(
+            (Coalesce(F("mean_rating"), Value(0.0)) * F("num_ratings") + Value(PRIOR_VOTES * PRIOR_MEAN))
+            / (F("num_ratings") + Value(PRIOR_VOTES)), output_field=FloatField())
+        return [weighted.desc(), "-num_ratings", "id"]
+    return {"newest": [F("year").desc(nulls_last=True), "title"], "oldest": [F("year").asc(nulls_last=True), "title"],
+            "title": ["title", "year"]}.get(sort, ["-num_ratings", "id"])
+
+
+@dataclass(frozen=True)
+class Links:
+    imdb: str | None
+    tmdb: str | None
+    wikipedia: str | None
+
+
+def links_out(movie: Movie) -> Links:
+    from urllib.parse import quote
+
+    return Links(
+        imdb=f"https://www.imdb.com/title/{movie.imdb_id}/" if movie.imdb_id else None,
+        tmdb=f"https://www.themoviedb.org/movie/{movie.tmdb_id}" if movie.tmdb_id else None,
+        wikipedia=(f"https://en.wikipedia.org/wiki/{quote(movie.wikipedia_title.replace(' ', '_'))}"
+                   if movie.wikipedia_title else None),
+    )
+
+
+def ratings_of(user, movie_ids) -> dict[int, float]:
+    """The user's ratings of these movies, by movie id (one query; none for anonymous visitors)."""
+    if not user.is_authenticated or not movie_ids:
+        return {}
+    return dict(Rating.objects.filter(user=user, movie_id__in=list(movie_ids)).values_list("movie_id", "value"))
+
+
+def onboarding_candidates(k: int = 24) -> list[Movie]:
+    """Well-known movies of varied genres for a new user to rate: the most rated movie of each genre in turn,
+    then the next of each, and so on (cached)."""
+    def load():
+        pool = list(movie_cards().filter(num_ratings__gt=0).order_by("-num_ratings", "id")
+                    .prefetch_related("genres")[:k * 8])
+        chosen, seen_genres = [], set()
+        for _ in range(k):
+            remaining = [movie for movie in pool if movie not in chosen]
+            if not remaining:
+                break
+            fresh = [movie for movie in remaining if not {g.name for g in movie.genres.all()} <= seen_genres]
+            movie = (fresh or remaining)[0]
+            chosen.append(movie)
+            seen_genres |= {genre.name for genre in movie.genres.all()}
+            if not fresh:
+                seen_genres = set()
+        return [movie.pk for movie in chosen]
+    ids = cache.get_or_set("web:onboarding", load, LIST_CACHE_SECONDS)
+    movies = movie_cards().in_bulk(ids)
+    return [movies[pk] for pk in ids if pk in movies]
+

@@ -1,0 +1,24 @@
+from django.shortcuts import get_object_or_404, render
+
+from ml.models import ModelKind
+from ml.recommendations import predicted_rating, similar_to
+from movies.models import Movie
+from web import selectors
+
+NEIGHBOURS = 10
+
+
+def movie_detail(request, pk):
+    """A movie: its facts and links out, its numbers, your rating and predicted rating, and two lists of
+    neighbours with their similarity as bars (Wikipedia links; ratings)."""
+    movie = get_object_or_404(Movie.objects.prefetch_related("genres"), pk=pk)
+    user = request.user
+    your_rating = selectors.ratings_of(user, [movie.pk]).get(movie.pk)
+    return render(request, "web/movie.html", {
+        "movie": movie,
+        "links": selectors.links_out(movie),
+        "your_rating": your_rating,
+        "predicted": predicted_rating(user=user, movie=movie) if user.is_authenticated else None,
+        "similar": similar_to(movie=movie, k=NEIGHBOURS, kind=ModelKind.LINKS),
+        "also_liked": similar_to(movie=movie, k=NEIGHBOURS, kind=ModelKind.RATINGS),
+    })
