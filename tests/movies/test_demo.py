@@ -35,3 +35,34 @@ def test_setup_demo_does_not_import_twice(release):
     call_command("setup_demo", str(release.path), verbosity=0)
     call_command("setup_demo", str(release.path), verbosity=0)
     assert ImportJob.objects.count() == 1
+
+
+def test_setup_demo_without_a_wikipedia_importer_says_so(release, capsys):
+    call_command("setup_demo", str(release.path), wikipedia="/nowhere/enwiki.xml.bz2", verbosity=0)
+    out = capsys.readouterr().out
+    assert "Wikipedia" in out and Rating.objects.filter(user__username="demo").exists()
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_setup_demo_trains_the_missing_models_on_a_worker(release, celery_worker_process, capsys, monkeypatch):
+    """The run command's end state: the worker trained a ratings model, so the demo's picks come from it."""
+    from django.contrib.auth import get_user_model
+
+    from ml import runs, serving
+    from ml.models import ModelVersion
+    from ml.recommendations import picks_for
+
+    start_run = runs.start_run
+    small = {"dimensions": 8, "rank_dimensions": 8, "max_epochs": 3, "patience": 1, "batch_size": 256}
+    monkeypatch.setattr(runs, "start_run", lambda kind, **kwargs: start_run(kind, parameters=small))
+    call_command("setup_demo", str(release.path), train=True, verbosity=0)
+
+    assert ModelVersion.objects.filter(kind="ratings", is_active=True).exists()
+    out = capsys.readouterr().out
+    assert "ratings: succeeded" in out and "--wikipedia DUMP" in out
+    serving.forget()
+    demo = get_user_model().objects.get(username="demo")
+    rated = set(Rating.objects.filter(user=demo).values_list("movie_id", flat=True))
+    picks = picks_for(user=demo, k=10)
+    assert len(picks) == 10 and not {pick.movie.pk for pick in picks} & rated
