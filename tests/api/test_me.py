@@ -250,3 +250,14 @@ def test_predicted_rating_is_null_without_a_model(as_ada, catalog):
 
 def test_predicted_rating_of_an_unknown_movie_is_not_found(as_ada, catalog):
     assert as_ada.get("/api/me/predicted/999999/").status_code == 404
+
+
+def test_picks_take_a_fixed_number_of_queries(as_ada, ada, catalog, django_assert_max_num_queries):
+    activate_ratings_model(catalog)
+    rate(ada, catalog["scifi"][:6], 5.0)
+    as_ada.get("/api/me/picks/")  # loads the model's index once per process
+
+    with django_assert_max_num_queries(6):  # token+user, active version, ratings, genre, movies of it, picks
+        response = as_ada.get("/api/me/picks/", {"k": 20, "genre": "Romance"})
+
+    assert len(response.json()) == 12
