@@ -4,6 +4,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import filters, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
@@ -22,6 +23,8 @@ from movies.models import Movie
                                       "movie itself. Empty while no version of that kind is active."),
 )
 class MovieViewSet(viewsets.ReadOnlyModelViewSet):
+    """Anyone may read the catalog."""
+
     permission_classes = [AllowAny]
     serializer_class = MovieSerializer
     queryset = (Movie.objects.annotate(rating_count=Count("ratings"), average_rating=Avg("ratings__value"))
@@ -36,5 +39,5 @@ class MovieViewSet(viewsets.ReadOnlyModelViewSet):
     def similar(self, request, pk=None):
         query = SimilarQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        movie = self.get_object()
+        movie = get_object_or_404(Movie, pk=pk)  # without the rating statistics of the list
         return Response(NeighbourSerializer(similar_to(movie=movie, **query.validated_data), many=True).data)
