@@ -1,24 +1,133 @@
-"""Django admin for training runs and model versions (retrain and activate buttons come with the website issue)."""
-from django.contrib import admin
+"""Django admin for training runs and model versions: retrain, follow a run live, activate and roll back.
 
-from ml.models import ModelVersion, TrainingRun
+Staff with the right permissions get a **Retrain** button per model kind on the runs list (a second start while a
+run of that kind is queued or running says so and opens that run), a run page with its progress, loss and
+validation charts and per-epoch table (it reloads itself while the run is unfinished), and on the versions list
+an **Activate** action and a **Roll back** button per kind.
+"""
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.views.decorators.http import require_POST
+
+from ml import charts, runs, versions
+from ml.models import ModelKind, ModelVersion, TrainingRun
+
+LOSSES = ["loss", "rating_loss", "aux_loss"]
+VALIDATION = ["val_rmse", "val_ndcg", "val_loss", "val_accuracy"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written by the system: shown, never added or edited by hand."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields] + list(self.readonly_fields)
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(TrainingRun)
-class TrainingRunAdmin(admin.ModelAdmin):
-    list_display = ["id", "kind", "status", "stage", "created_at", "finished_at"]
+class TrainingRunAdmin(ReadOnlyAdmin):
+    list_display = ["id", "kind", "status", "stage", "percent_done", "created_by", "created_at", "finished_at"]
     list_filter = ["kind", "status"]
-    readonly_fields = [field.name for field in TrainingRun._meta.fields]
+    list_select_related = ["created_by"]
+    readonly_fields = ["progress_charts", "epoch_table"]
+    change_list_template = "admin/ml/trainingrun/change_list.html"
+    change_form_template = "admin/ml/trainingrun/change_form.html"
 
-    def has_add_permission(self, request):
-        return False
+    @admin.display(description="progress")
+    def percent_done(self, run):
+        return f"{run.progress:.0%}"
+
+    @admin.display(description="charts")
+    def progress_charts(self, run):
+        parts = [charts.line_chart(charts.series_of(run.epochs, LOSSES), title="Training loss"),
+                 charts.line_chart(charts.series_of(run.epochs, VALIDATION), title="Validation")]
+        return format_html("{}{}", *parts) if any(parts) else "–"
+
+    @admin.display(description="epochs")
+    def epoch_table(self, run):
+        if not run.epochs:
+            return "–"
+        columns = [name for name in ["phase", "tower", "epoch", *LOSSES, *VALIDATION, "seconds"]
+                   if any(name in entry for entry in run.epochs)]
+        header = format_html_join("", "<th>{}</th>", ((name,) for name in columns))
+        rows = format_html_join("", "<tr>{}</tr>", (
+            (format_html_join("", "<td>{}</td>", ((_cell(entry.get(name)),) for name in columns)),)
+            for entry in run.epochs))
+        return format_html("<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>", header, rows)
+
+    def get_urls(self):
+        retrain = self.admin_site.admin_view(require_POST(self.retrain_view))
+        return [path("retrain/", retrain, name="ml_trainingrun_retrain"), *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {**(extra_context or {}), "kinds": ModelKind.choices})
+
+    def retrain_view(self, request):
+        """Start a run of the posted kind, or show the one already queued or running."""
+        if not request.user.has_perm("ml.add_trainingrun"):
+            raise PermissionDenied
+        kind = request.POST.get("kind")
+        if kind not in ModelKind.values:
+            messages.error(request, f"Unknown model kind {kind!r}.")
+            return redirect("admin:ml_trainingrun_changelist")
+        run, created = runs.start_run(kind, user=request.user)
+        if created:
+            messages.success(request, f"Queued {run}: a worker will start it.")
+        else:
+            messages.warning(request, f"{run} is already {run.status}: it was not queued twice.")
+        return redirect("admin:ml_trainingrun_change", run.pk)
+
+
+def _cell(value):
+    return f"{value:.4f}" if isinstance(value, float) else ("" if value is None else value)
 
 
 @admin.register(ModelVersion)
-class ModelVersionAdmin(admin.ModelAdmin):
-    list_display = ["id", "kind", "dimensions", "is_active", "created_at", "activated_at"]
+class ModelVersionAdmin(ReadOnlyAdmin):
+    list_display = ["id", "kind", "is_active", "summary", "dimensions", "training_run", "created_at", "activated_at"]
     list_filter = ["kind", "is_active"]
-    readonly_fields = [field.name for field in ModelVersion._meta.fields]
+    list_select_related = ["training_run"]
+    actions = ["activate_selected"]
+    change_list_template = "admin/ml/modelversion/change_list.html"
 
-    def has_add_permission(self, request):
-        return False
+    @admin.display(description="evaluation")
+    def summary(self, version):
+        shown = [(name, value) for name, value in version.evaluation.items() if isinstance(value, float)]
+        return ", ".join(f"{name} {value:.4f}" for name, value in shown[:4]) or "–"
+
+    @admin.action(description="Activate the selected version (serving switches to it)",
+                  permissions=["change"])
+    def activate_selected(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Select exactly one version to activate.", messages.ERROR)
+            return None
+        version = versions.activate(queryset.get())
+        self.message_user(request, f"{version} is now active; the previous version stays for a roll back.")
+        return None
+
+    def get_urls(self):
+        roll_back = self.admin_site.admin_view(require_POST(self.roll_back_view))
+        return [path("roll-back/", roll_back, name="ml_modelversion_roll_back"), *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        active = {version.kind: version for version in ModelVersion.objects.filter(is_active=True)}
+        kinds = [(kind, label, active.get(kind)) for kind, label in ModelKind.choices]
+        return super().changelist_view(request, {**(extra_context or {}), "kinds": kinds})
+
+    def roll_back_view(self, request):
+        """Activate the version that was active before the current one of the posted kind."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        kind = request.POST.get("kind")
+        version = versions.roll_back(kind) if kind in ModelKind.values else None
+        if version is None:
+            messages.error(request, f"There is no earlier {kind} version to roll back to.")
+        else:
+            messages.success(request, f"Rolled back: {version} is active again.")
+        return HttpResponseRedirect(reverse("admin:ml_modelversion_changelist"))

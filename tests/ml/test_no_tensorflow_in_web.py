@@ -5,7 +5,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 WEB_MODULES = ["recsite.wsgi", "recsite.urls", "movies.views", "movies.admin", "ml.admin", "ml.versions", "ml.data",
-               "ml.index", "ml.runs", "ml.training", "ml.serving"]
+               "ml.index", "ml.runs", "ml.training", "ml.serving", "ml.recommendations", "ml.fold_in", "ml.projector",
+               "ml.charts"]
 
 
 def test_loading_the_web_application_imports_no_tensorflow_or_keras():

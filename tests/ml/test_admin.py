@@ -1,0 +1,106 @@
+"""The admin pages of training runs and model versions: retrain, follow a run, activate, roll back."""
+import numpy as np
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.urls import reverse
+
+from ml import versions
+from ml.models import ModelKind, ModelVersion, TrainingRun
+from movies.models import Movie
+
+pytestmark = pytest.mark.django_db
+RETRAIN, ROLL_BACK = reverse("admin:ml_trainingrun_retrain"), reverse("admin:ml_modelversion_roll_back")
+
+
+@pytest.fixture
+def staff(client):
+    user = User.objects.create_superuser("boss", password="pw")
+    client.force_login(user)
+    return user
+
+
+def saved_versions(count=2):
+    movies = np.array([Movie.objects.create(title=f"M{n}").pk for n in range(3)])
+    return [versions.save_version(kind=ModelKind.LINKS, movie_ids=movies, movie_vectors=np.eye(3, dtype=np.float32),
+                                  evaluation={"val_loss": 0.5 - n / 10}) for n in range(count)]
+
+
+def test_retrain_queues_one_run_and_a_second_click_opens_it_instead_of_a_duplicate(client, staff):
+    first = client.post(RETRAIN, {"kind": "ratings"}, follow=True)
+    run = TrainingRun.objects.get()
+    assert first.redirect_chain[-1][0] == reverse("admin:ml_trainingrun_change", args=[run.pk])
+    assert run.status == "queued" and run.created_by == staff
+
+    second = client.post(RETRAIN, {"kind": "ratings"}, follow=True)
+    assert TrainingRun.objects.count() == 1
+    assert "already queued: it was not queued twice" in second.content.decode()
+
+
+def test_the_runs_list_offers_a_retrain_button_per_kind(client, staff):
+    page = client.get(reverse("admin:ml_trainingrun_changelist")).content.decode()
+    assert page.count(f'action="{RETRAIN}"') == len(ModelKind.choices)
+
+
+def test_retraining_needs_a_staff_member_with_the_permission(client):
+    assert client.post(RETRAIN, {"kind": "ratings"}).status_code == 302  # anonymous: to the login page
+    user = User.objects.create_user("fan", password="pw")
+    client.force_login(user)
+    assert client.post(RETRAIN, {"kind": "ratings"}).url.startswith(reverse("admin:login"))
+    user.is_staff = True
+    user.save()
+    assert client.post(RETRAIN, {"kind": "ratings"}).status_code == 403
+    user.user_permissions.add(Permission.objects.get(codename="add_trainingrun"))
+    assert client.post(RETRAIN, {"kind": "ratings"}).status_code == 302
+    assert TrainingRun.objects.count() == 1
+
+
+def test_a_running_run_shows_its_progress_charts_and_reloads_itself(client, staff):
+    epochs = [{"phase": "validating", "tower": "rating", "epoch": n, "loss": 1.0 / n, "val_rmse": 0.9 - n / 100}
+              for n in range(1, 4)]
+    run = TrainingRun.objects.create(kind=ModelKind.RATINGS, status="running", stage="validating: rating epoch 3",
+                                     progress=0.3, epochs=epochs)
+    url = reverse("admin:ml_trainingrun_change", args=[run.pk])
+    page = client.get(url).content.decode()
+    assert 'http-equiv="refresh"' in page and "validating: rating epoch 3" in page
+    assert page.count("<polyline") == 2 and "Training loss" in page and "val_rmse" in page
+    assert "0.8700" in page  # the third epoch's validation RMSE in the table
+
+    TrainingRun.objects.filter(pk=run.pk).update(status="succeeded")
+    assert 'http-equiv="refresh"' not in client.get(url).content.decode()
+
+
+def test_a_failed_run_shows_its_error_escaped(client, staff):
+    run = TrainingRun.objects.create(kind=ModelKind.LINKS, status="failed", error="no links <script>x</script>")
+    page = client.get(reverse("admin:ml_trainingrun_change", args=[run.pk])).content.decode()
+    assert "no links &lt;script&gt;" in page and "<script>x</script>" not in page
+
+
+def test_activate_action_switches_the_active_version(client, staff):
+    first, second = saved_versions()
+    versions.activate(first)
+    client.post(reverse("admin:ml_modelversion_changelist"),
+                {"action": "activate_selected", "_selected_action": [second.pk]})
+    assert ModelVersion.objects.get(is_active=True) == second
+
+
+def test_roll_back_returns_to_the_version_active_before(client, staff):
+    first, second = saved_versions()
+    versions.activate(first)
+    versions.activate(second)
+    response = client.post(ROLL_BACK, {"kind": "links"}, follow=True)
+    assert ModelVersion.objects.get(is_active=True) == first
+    assert "Rolled back" in response.content.decode()
+
+
+def test_roll_back_without_an_earlier_version_says_so(client, staff):
+    response = client.post(ROLL_BACK, {"kind": "ratings"}, follow=True)
+    assert "no earlier ratings version" in response.content.decode()
+
+
+def test_roll_back_refuses_a_user_without_the_change_permission(client):
+    first, second = saved_versions()
+    versions.activate(first)
+    versions.activate(second)
+    client.force_login(User.objects.create_user("clerk", password="pw", is_staff=True))
+    assert client.post(ROLL_BACK, {"kind": "links"}).status_code == 403
+    assert ModelVersion.objects.get(is_active=True) == second
