@@ -7,6 +7,7 @@ the services (movies.ratings) come out the same way as the serializers' own.
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers, status
 from rest_framework.exceptions import APIException, ValidationError
@@ -93,3 +94,11 @@ def not_found(request, *args, **kwargs):
     """Any other URL under /api/: a 404 in the API's format, not Django's HTML page."""
     body = {"error": {"code": "not_found", "message": "No such API endpoint.", "fields": {}}}
     return JsonResponse(body, status=status.HTTP_404_NOT_FOUND)
+
+
+def server_error(request, *args, **kwargs):
+    """The site's 500 handler: under /api/ a body in the API's format, elsewhere Django's page."""
+    if not request.path.startswith("/api/"):
+        return defaults.server_error(request, *args, **kwargs)
+    body = {"error": {"code": "server_error", "message": "Server error: it has been logged.", "fields": {}}}
+    return JsonResponse(body, status=status.HTTP_500_INTERNAL_SERVER_ERROR)

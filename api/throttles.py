@@ -1,7 +1,7 @@
 """Throttling of writes: POST, PUT, PATCH and DELETE count, reads are free."""
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.settings import api_settings
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
 
 
 class WriteThrottle(ScopedRateThrottle):
@@ -18,7 +18,8 @@ class WriteThrottle(ScopedRateThrottle):
         self.scope = getattr(view, self.scope_attr, None) or "writes"
         self.rate = self.get_rate()
         self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super(ScopedRateThrottle, self).allow_request(request, view)
+        # Not ScopedRateThrottle's own, which takes the rate from a copy of the settings made at import.
+        return SimpleRateThrottle.allow_request(self, request, view)
 
     def get_rate(self) -> str | None:
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)

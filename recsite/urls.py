@@ -8,3 +8,4 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
 ]
+handler500 = "api.errors.server_error"  # JSON under /api/, the usual page elsewhere

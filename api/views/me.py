@@ -33,6 +33,8 @@ SAVED = {201: OpenApiResponse(RatingSerializer, description="Created."),
     destroy=extend_schema(summary="Remove your rating of a movie", parameters=[MOVIE]),
 )
 class MyRatingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Your ratings, addressed by movie id; writes go through movies.ratings."""
+
     serializer_class = RatingSerializer
     lookup_field = "movie"
     http_method_names = ["get", "post", "put", "delete", "head", "options"]
@@ -64,6 +66,8 @@ class MyRatingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
 
 class MyPicksViewSet(viewsets.ViewSet):
+    """Your picks from ml.recommendations."""
+
     @extend_schema(summary="Your picks", parameters=[PicksQuerySerializer], responses=PickSerializer(many=True),
                    description="Best first, never a movie you rated; the most rated movies until you rate some. "
                                "They follow your ratings at once, without waiting for a retrain.")
@@ -80,6 +84,8 @@ class MyPicksViewSet(viewsets.ViewSet):
 
 
 class MyPredictedRatingViewSet(viewsets.ViewSet):
+    """The rating the collaborative model expects from you."""
+
     lookup_field = "movie"
 
     @extend_schema(summary="Your predicted rating of a movie", parameters=[MOVIE],

@@ -55,3 +55,19 @@ def test_a_post_to_an_unknown_api_url_with_a_session_cookie_is_a_404_not_a_csrf_
     response = browser.post("/api/me/ratings/0.5/")
 
     assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.django_db
+def test_a_server_error_under_api_is_a_500_in_the_error_format(client, monkeypatch, settings):
+    from api.views.movies import MovieViewSet
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(MovieViewSet, "list", crash)
+    client.raise_request_exception = False
+    settings.DEBUG = False
+
+    response = client.get("/api/movies/")
+
+    assert response.status_code == 500 and response.json()["error"]["code"] == "server_error"

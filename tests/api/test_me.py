@@ -166,6 +166,20 @@ def test_session_writes_need_the_csrf_token(ada, catalog):
     assert browser.get("/api/me/ratings/").status_code == 200
 
 
+def test_a_session_write_with_the_csrf_token_is_accepted(ada, catalog):
+    from django.utils.crypto import get_random_string
+    from rest_framework.test import APIClient
+
+    browser = APIClient(enforce_csrf_checks=True)
+    browser.force_login(ada)
+    token = get_random_string(32)  # what the csrftoken cookie holds
+    browser.cookies["csrftoken"] = token
+
+    response = browser.put(f"/api/me/ratings/{catalog['scifi'][0].pk}/", {"value": 4}, HTTP_X_CSRFTOKEN=token)
+
+    assert response.status_code == 201
+
+
 def test_listing_your_ratings_takes_a_fixed_number_of_queries(as_ada, ada, catalog, django_assert_max_num_queries):
     rate(ada, catalog["scifi"] + catalog["romance"], 4.0)
 
@@ -250,3 +264,14 @@ def test_predicted_rating_is_null_without_a_model(as_ada, catalog):
 
 def test_predicted_rating_of_an_unknown_movie_is_not_found(as_ada, catalog):
     assert as_ada.get("/api/me/predicted/999999/").status_code == 404
+
+
+def test_picks_take_a_fixed_number_of_queries(as_ada, ada, catalog, django_assert_max_num_queries):
+    activate_ratings_model(catalog)
+    rate(ada, catalog["scifi"][:6], 5.0)
+    as_ada.get("/api/me/picks/")  # loads the model's index once per process
+
+    with django_assert_max_num_queries(6):  # token+user, active version, ratings, genre, movies of it, picks
+        response = as_ada.get("/api/me/picks/", {"k": 20, "genre": "Romance"})
+
+    assert len(response.json()) == 12

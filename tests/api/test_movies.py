@@ -108,3 +108,14 @@ def test_similar_movies_refuse_a_bad_kind_or_count(anonymous, catalog, query, fi
 
 def test_similar_movies_of_an_unknown_movie_are_not_found(anonymous, catalog):
     assert anonymous.get("/api/movies/999999/similar/").status_code == 404
+
+
+def test_similar_movies_take_a_fixed_number_of_queries(anonymous, catalog, django_assert_max_num_queries):
+    activate_ratings_model(catalog)
+    path = f"/api/movies/{catalog['scifi'][0].pk}/similar/"
+    anonymous.get(path, {"kind": "ratings"})  # loads the model's index once per process
+
+    with django_assert_max_num_queries(4):  # the movie, the active version, the neighbours
+        response = anonymous.get(path, {"kind": "ratings", "k": 11})
+
+    assert len(response.json()) == 11

@@ -2,6 +2,7 @@
 import re
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.core.management import call_command
 
 
@@ -32,4 +33,5 @@ def test_the_docs_load_their_scripts_from_this_site(client, page):
 
     scripts = re.findall(r'<script[^>]+src="([^"]+)"', html)
     assert scripts and all(src.startswith("/static/drf_spectacular_sidecar/") for src in scripts), scripts
+    assert all(finders.find(src.removeprefix("/static/")) for src in scripts)  # collectstatic will serve them
     assert "cdn" not in html.lower()

@@ -135,12 +135,14 @@ def test_activating_an_unknown_version_is_not_found(as_staff):
     assert as_staff.post("/api/staff/model-versions/999999/activate/").status_code == 404
 
 
-def test_staff_list_model_versions(as_staff):
+def test_staff_list_and_read_model_versions(as_staff):
     version = make_version(active=True)
 
-    body = as_staff.get("/api/staff/model-versions/").json()
+    listed = as_staff.get("/api/staff/model-versions/").json()
+    read = as_staff.get(f"/api/staff/model-versions/{version.pk}/").json()
 
-    assert [v["id"] for v in body["results"]] == [version.pk] and body["results"][0]["kind"] == "ratings"
+    assert [v["id"] for v in listed["results"]] == [version.pk]
+    assert read["kind"] == "ratings" and read["is_active"] is True and read["dimensions"] == 2
 
 
 @pytest.mark.parametrize("source", ["/data/ml-latest-small", "https://example.org/ml-latest-small.zip"])
