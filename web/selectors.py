@@ -9,9 +9,12 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, QuerySet, Value
+from django.db.models import Count, ExpressionWrapper, F, FloatField, Max, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
+from ml import serving
+from ml.models import ModelKind
+from ml.recommendations import Pick, picks_for
 from movies.models import Genre, Movie, Rating
 
 LIST_CACHE_SECONDS = 300
@@ -40,6 +43,22 @@ def top_rated(k: int = 12) -> list[Movie]:
 
 def recently_added(k: int = 12) -> list[Movie]:
     return list(movie_cards().order_by("-created_at", "-year", "-id")[:k])
+
+
+ROWS_CACHE_SECONDS = 60
+
+
+def home_rows(k: int = 12, *, with_popular: bool = True) -> dict[str, list[Movie]]:
+    """The home page's lists (popular, top rated, recently added): which movies is cached for a minute, their
+    numbers are read fresh, all in one query."""
+    def load():
+        return {"popular": [m.pk for m in popular(k)], "top_rated": [m.pk for m in top_rated(k)],
+                "recent": [m.pk for m in recently_added(k)]}
+    ids = cache.get_or_set(f"web:home-rows:{k}", load, ROWS_CACHE_SECONDS)
+    if not with_popular:
+        ids = {**ids, "popular": []}
+    movies = movie_cards().in_bulk({pk for row in ids.values() for pk in row})
+    return {name: [movies[pk] for pk in row if pk in movies] for name, row in ids.items()}
 
 
 def genres_with_counts() -> list[dict]:
@@ -151,3 +170,31 @@ def onboarding_candidates(k: int = 24) -> list[Movie]:
     movies = movie_cards().in_bulk(ids)
     return [movies[pk] for pk in ids if pk in movies]
 
+
+
+PICKS_CACHE_SECONDS = 600
+
+
+def picks(*, user, k: int, genre: str | None = None, decade: int | None = None) -> list[Pick]:
+    """ml.recommendations.picks_for, remembered until the user's ratings or the active model change.
+
+    Folding a user in costs more than the rest of a page, so its outcome is cached under a key that changes with
+    every rating write: the number of the user's ratings and the time of the latest (a new or changed rating
+    moves the time, a removed one lowers the count, and putting the count back takes a new rating), plus the
+    active model version. One small query through the (user, movie) index decides; with a per-process cache the
+    key is still right in every process, since it is read from the database.
+    """
+    if not user.is_authenticated:
+        return picks_for(user=user, k=k, genre=genre, decade=decade)
+    state = Rating.objects.filter(user=user).aggregate(n=Count("id"), last=Max("rated_at"))
+    ranking = serving.served(ModelKind.RATINGS, serving.RANKING)
+    key = "web:picks:" + ":".join(str(part) for part in (
+        user.pk, state["n"], state["last"].timestamp() if state["last"] else 0,
+        ranking.version_id if ranking else 0, genre or "", decade or "", k))
+    found = cache.get(key)
+    if found is None:
+        found = [(pick.movie.pk, pick.score, pick.because.pk if pick.because else None)
+                 for pick in picks_for(user=user, k=k, genre=genre, decade=decade)]
+        cache.set(key, found, PICKS_CACHE_SECONDS)
+    movies = movie_cards().in_bulk({pk for movie, _, because in found for pk in (movie, because) if pk})
+    return [Pick(movies[movie], score, movies.get(because)) for movie, score, because in found if movie in movies]

@@ -51,3 +51,17 @@ def test_picks_without_ratings_are_popular_and_say_so(as_viewer, catalog):
     page = as_viewer.get(reverse("picks"))
     assert picked(page)[0] == catalog["scifi"][0]
     assert "You have not rated anything yet" in page.content.decode()
+
+
+def test_remembered_picks_are_dropped_as_soon_as_ratings_change(as_viewer, viewer, models):
+    """Picks are cached per user, under a key read from the database, so any rating write changes them."""
+    from movies.ratings import remove_rating
+
+    for movie in models["romance"][:3]:
+        set_rating(user=viewer, movie=movie, value=5)
+    first = picked(as_viewer.get(reverse("picks")))
+    assert picked(as_viewer.get(reverse("picks"))) == first  # remembered
+    set_rating(user=viewer, movie=first[0], value=1)  # as the API would
+    assert first[0] not in picked(as_viewer.get(reverse("picks")))
+    remove_rating(user=viewer, movie=first[0])
+    assert first[0] in picked(as_viewer.get(reverse("picks")))
