@@ -123,6 +123,22 @@ def wait_until_up(url: str, timeout: float = 60) -> None:
     raise SystemExit(f"gunicorn did not answer at {url}")
 
 
+def check_page(base: str, path: str, session: str) -> None:
+    """The page answers 200 to the demo's session (not a redirect to the login page, which wrk would count as
+    a success)."""
+    import http.client
+    from urllib.parse import urlparse
+
+    url = urlparse(base)
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+    connection.request("GET", path, headers={"Cookie": f"sessionid={session}"})
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    if response.status != 200:
+        raise SystemExit(f"GET {path} answered {response.status}, not 200: the bench would measure the wrong page")
+
+
 def parse_wrk(text: str) -> dict:
     def ms(value: str) -> float:
         number, unit = re.match(r"([\d.]+)(us|ms|s)", value).groups()
@@ -180,6 +196,8 @@ def main():
     results, load_averages = {}, []
     try:
         wait_until_up(f"{base}/bench/trivial/")
+        for path in ("/bench/trivial/", f"/movies/{movies[0]}/", "/picks/"):
+            check_page(base, path, session)
         for _name, url, lua in targets:  # warm-up: every worker loads the model and fills its caches
             load(wrk, url, connections=args.connections, duration=3, session=session, script=lua, env=wrk_env)
         for name, url, lua in targets:

@@ -11,10 +11,12 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, ExpressionWrapper, F, FloatField, Max, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from ml import serving
 from ml.models import ModelKind
-from ml.recommendations import Pick, picks_for
+from ml.recommendations import Pick, picks_for, similar_to
 from movies.models import Genre, Movie, Rating
 
 LIST_CACHE_SECONDS = 300
@@ -173,6 +175,24 @@ def onboarding_candidates(k: int = 24) -> list[Movie]:
 
 
 PICKS_CACHE_SECONDS = 600
+NEIGHBOURS_CACHE_SECONDS = 600
+NEIGHBOURS = 10
+
+
+def neighbours_html(movie: Movie) -> str:
+    """The movie page's two neighbour lists with their bars (link model; CF), as HTML: the same for everyone, so
+    rendered once per movie and pair of active model versions and then reused."""
+    links = serving.served(ModelKind.LINKS, serving.RATING)
+    ratings = serving.served(ModelKind.RATINGS, serving.RANKING)
+    key = f"web:neighbours:{movie.pk}:{links.version_id if links else 0}:{ratings.version_id if ratings else 0}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("web/_movie_neighbours.html", {
+            "similar": similar_to(movie=movie, k=NEIGHBOURS, kind=ModelKind.LINKS),
+            "also_liked": similar_to(movie=movie, k=NEIGHBOURS, kind=ModelKind.RATINGS),
+        })
+        cache.set(key, html, NEIGHBOURS_CACHE_SECONDS)
+    return mark_safe(html)
 
 
 def picks(*, user, k: int, genre: str | None = None, decade: int | None = None) -> list[Pick]:

@@ -1,11 +1,8 @@
 from django.shortcuts import get_object_or_404, render
 
-from ml.models import ModelKind
-from ml.recommendations import predicted_rating, similar_to
+from ml.recommendations import predicted_rating
 from movies.models import Movie
 from web import selectors
-
-NEIGHBOURS = 10
 
 
 def movie_detail(request, pk):
@@ -19,6 +16,5 @@ def movie_detail(request, pk):
         "links": selectors.links_out(movie),
         "your_rating": your_rating,
         "predicted": predicted_rating(user=user, movie=movie) if user.is_authenticated else None,
-        "similar": similar_to(movie=movie, k=NEIGHBOURS, kind=ModelKind.LINKS),
-        "also_liked": similar_to(movie=movie, k=NEIGHBOURS, kind=ModelKind.RATINGS),
+        "neighbours": selectors.neighbours_html(movie),
     })
