@@ -25,6 +25,11 @@ def refresh_stats(movie_ids: Iterable[int] | None = None) -> None:
                       OR COALESCE({movies}.mean_rating, -1) != COALESCE(s.average, -1))""")
             return
         ids = list(movie_ids)
+        if ids and connection.vendor == "postgresql":
+            # Lock the movies first: a concurrent rating of the same movie then waits for this transaction, and
+            # the UPDATE below (a new statement, so a new snapshot) counts every rating committed before it.
+            cursor.execute(f"SELECT id FROM {movies} WHERE id IN ({', '.join(['%s'] * len(ids))}) ORDER BY id "
+                           "FOR NO KEY UPDATE", ids)
         if ids:
             cursor.execute(f"""
                 UPDATE {movies} SET
