@@ -14,8 +14,10 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 DESKTOP, MOBILE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
 
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture
+def browser(live_server):
+    """Chromium for one test, started after the live server and its database (and stopped before them): while
+    Playwright's event loop runs, Django refuses database calls from this thread unless told they are safe."""
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         message = f"no chromium at {CHROMIUM} (apt-get install -y chromium)"
         if os.environ.get("CI") == "true":
@@ -24,7 +26,8 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API keeps an event loop in this thread; the tests' own database calls are synchronous
-    # all the same, so Django's guard against calls from async code does not apply here.
+    # all the same, so Django's guard against calls from async code does not apply here (only during the test:
+    # a child process started later must not inherit it).
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:

@@ -27,6 +27,37 @@ def initials(title) -> str:
     return "".join(word[0] for word in words[:2]).upper()
 
 
+@register.simple_tag
+def select(field):
+    """A form's choice field as a <select>, without the template-per-option rendering of Django's widgets (two
+    filter menus cost more than the rest of the picks page)."""
+    value = field.value()
+    value = "" if value is None else str(value)
+    options = "".join(
+        f'<option value="{escape(key)}"{" selected" if str(key) == value else ""}>{escape(label)}</option>'
+        for key, label in field.field.choices)
+    return mark_safe(f'<select name="{escape(field.html_name)}" id="{escape(field.auto_id)}">{options}</select>')
+
+
+@register.simple_tag(takes_context=True)
+def movie_card(context, movie, because=None, rate=False, value=None):
+    """A movie as a card (placeholder poster, title, year, average and count; a pick's reason; a star widget),
+    built here: pages show one to two dozen, and as an included template each cost as much as a query."""
+    url = path_for("movie", movie.pk)
+    title = escape(movie.title)
+    meta = str(movie.year) if movie.year else ""
+    if movie.num_ratings:
+        meta += (f' · <span class="avg" title="average of {movie.num_ratings} ratings">★ {movie.mean_rating:.1f}'
+                 f'</span> <span class="count">({movie.num_ratings})</span>')
+    reason = (f'<div class="because">Because you rated <a href="{path_for("movie", because.pk)}">'
+              f'{escape(because.title)}</a> highly</div>' if because else "")
+    widget = rating_widget(context, movie, value, compact=True) if rate else ""
+    return mark_safe(
+        f'<li class="card"><a class="poster" href="{url}" style="--h: {hue(movie.pk)}" tabindex="-1" '
+        f'aria-hidden="true"><span>{escape(initials(movie.title))}</span></a><div class="card-body">'
+        f'<a class="title" href="{url}">{title}</a><div class="meta">{meta}</div>{reason}{widget}</div></li>')
+
+
 @register.filter
 def percent(value) -> int:
     """0.42 → 42, clamped to 0..100 (bar widths)."""

@@ -1,6 +1,5 @@
 from django.shortcuts import get_object_or_404, render
 
-from ml.recommendations import predicted_rating
 from movies.models import Movie
 from web import selectors
 
@@ -15,6 +14,6 @@ def movie_detail(request, pk):
         "movie": movie,
         "links": selectors.links_out(movie),
         "your_rating": your_rating,
-        "predicted": predicted_rating(user=user, movie=movie) if user.is_authenticated else None,
+        "predicted": selectors.predicted(user=user, movie=movie),
         "neighbours": selectors.neighbours_html(movie),
     })
