@@ -38,8 +38,14 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc as local static files
     "movies",
     "ml",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -99,6 +105,40 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = env_path("STATIC_ROOT", DATA_DIR / "static")
+
+# The REST API under /api/ (see api/): token or session authentication, one error format, writes throttled.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first, so that a request without credentials is answered 401 with a WWW-Authenticate header.
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttles.WriteThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "writes": env_str("API_WRITE_RATE", "120/minute"),
+        "login": env_str("API_LOGIN_RATE", "10/minute"),
+    },
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "recsite API",
+    "DESCRIPTION": "Movies, your ratings and picks, and (for staff) imports, training runs and model versions.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"ModelKindEnum": "ml.models.ModelKind", "ImportKindEnum": "movies.models.ImportJob.Kind",
+                            "SimilarKindEnum": ["links", "ratings"]},
+}
 
 # Celery: a broker that needs no server by default (files under DATA_DIR), Redis in production.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")

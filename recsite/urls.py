@@ -1,10 +1,12 @@
 """URL routes of the site."""
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from movies import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
 ]
+handler500 = "api.errors.server_error"  # JSON under /api/, the usual page elsewhere

@@ -1,0 +1,53 @@
+"""Your ratings, picks and predicted ratings."""
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from api.serializers.movies import MovieSummarySerializer
+from movies.models import Movie, Rating
+from movies.ratings import MAX_STARS, MIN_STARS, validate_stars
+
+
+@extend_schema_field({"type": "number", "format": "double", "minimum": MIN_STARS, "maximum": MAX_STARS,
+                      "multipleOf": 0.5, "example": 4.5})
+class StarsField(serializers.FloatField):
+    """0.5 to 5 stars in half steps (the rules live in movies.ratings)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(validators=[validate_stars], **kwargs)
+
+
+class RatingSerializer(serializers.ModelSerializer):
+    movie = MovieSummarySerializer(read_only=True)
+
+    class Meta:
+        model = Rating
+        fields = ["movie", "value", "rated_at"]
+
+
+class RatingCreateSerializer(serializers.Serializer):
+    movie = serializers.PrimaryKeyRelatedField(queryset=Movie.objects.all(), help_text="The movie's id.")
+    value = StarsField(help_text="Stars: 0.5 to 5 in half steps.")
+
+
+class RatingUpdateSerializer(serializers.Serializer):
+    value = StarsField(help_text="Stars: 0.5 to 5 in half steps.")
+
+
+class PicksQuerySerializer(serializers.Serializer):
+    k = serializers.IntegerField(min_value=1, max_value=100, default=10, help_text="How many picks.")
+    genre = serializers.CharField(required=False, allow_blank=True, max_length=50,
+                                  help_text="Only movies of this genre (any case); empty for all.")
+    decade = serializers.IntegerField(required=False, min_value=0, max_value=32760,
+                                      help_text="Only movies of the decade starting this year, e.g. 1990.")
+
+
+class PickSerializer(serializers.Serializer):
+    movie = MovieSummarySerializer()
+    score = serializers.FloatField(help_text="Higher is a better match; comparable within one answer only.")
+    because = MovieSummarySerializer(allow_null=True, help_text="A movie you rated highly that explains this pick.")
+
+
+class PredictedRatingSerializer(serializers.Serializer):
+    movie = serializers.IntegerField(help_text="The movie's id.")
+    predicted_rating = serializers.FloatField(allow_null=True,
+                                              help_text="Stars we expect you to give; null without a model for you.")

@@ -1,0 +1,95 @@
+"""The signed-in user's own ratings, picks and predicted ratings (every query starts from request.user)."""
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import NotFound
+from rest_framework.generics import get_object_or_404
+from rest_framework.response import Response
+
+from api.serializers.me import (
+    PickSerializer,
+    PicksQuerySerializer,
+    PredictedRatingSerializer,
+    RatingCreateSerializer,
+    RatingSerializer,
+    RatingUpdateSerializer,
+)
+from ml.recommendations import picks_for, predicted_rating
+from movies.models import Genre, Movie, Rating
+from movies.ratings import remove_rating, set_rating
+
+MOVIE = OpenApiParameter("movie", OpenApiTypes.INT, OpenApiParameter.PATH, description="The movie's id.")
+SAVED = {201: OpenApiResponse(RatingSerializer, description="Created."),
+         200: OpenApiResponse(RatingSerializer, description="Changed: you had rated this movie.")}
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Your ratings", description="Newest first."),
+    retrieve=extend_schema(summary="Your rating of a movie", parameters=[MOVIE]),
+    create=extend_schema(summary="Rate a movie", request=RatingCreateSerializer, responses=SAVED,
+                         description="Rating a movie you rated before changes that rating."),
+    update=extend_schema(summary="Rate a movie (by its id)", parameters=[MOVIE], request=RatingUpdateSerializer,
+                         responses=SAVED, description="Creates your rating of the movie or changes it."),
+    destroy=extend_schema(summary="Remove your rating of a movie", parameters=[MOVIE]),
+)
+class MyRatingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Your ratings, addressed by movie id; writes go through movies.ratings."""
+
+    serializer_class = RatingSerializer
+    lookup_field = "movie"
+    http_method_names = ["get", "post", "put", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return (Rating.objects.filter(user=self.request.user).select_related("movie")
+                .order_by("-rated_at", "-id"))
+
+    def create(self, request):
+        data = RatingCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._rate(data.validated_data["movie"], data.validated_data["value"])
+
+    def update(self, request, movie=None):
+        movie = get_object_or_404(Movie, pk=movie)
+        data = RatingUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._rate(movie, data.validated_data["value"])
+
+    def destroy(self, request, movie=None):
+        if not remove_rating(user=request.user, movie=get_object_or_404(Movie, pk=movie)):
+            raise NotFound("You have not rated this movie.")
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _rate(self, movie: Movie, value: float) -> Response:
+        rating, created = set_rating(user=self.request.user, movie=movie, value=value)
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(RatingSerializer(rating).data, status=code)
+
+
+class MyPicksViewSet(viewsets.ViewSet):
+    """Your picks from ml.recommendations."""
+
+    @extend_schema(summary="Your picks", parameters=[PicksQuerySerializer], responses=PickSerializer(many=True),
+                   description="Best first, never a movie you rated; the most rated movies until you rate some. "
+                               "They follow your ratings at once, without waiting for a retrain.")
+    def list(self, request):
+        query = PicksQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        options = {name: value for name, value in query.validated_data.items() if value != ""}
+        if "decade" in options:
+            options["decade"] -= options["decade"] % 10
+        if "genre" in options:  # any case, as in the movie list
+            options["genre"] = Genre.objects.filter(name__iexact=options["genre"]).values_list(
+                "name", flat=True).first() or options["genre"]
+        return Response(PickSerializer(picks_for(user=request.user, **options), many=True).data)
+
+
+class MyPredictedRatingViewSet(viewsets.ViewSet):
+    """The rating the collaborative model expects from you."""
+
+    lookup_field = "movie"
+
+    @extend_schema(summary="Your predicted rating of a movie", parameters=[MOVIE],
+                   responses=PredictedRatingSerializer)
+    def retrieve(self, request, movie=None):
+        movie = get_object_or_404(Movie, pk=movie)
+        return Response({"movie": movie.pk, "predicted_rating": predicted_rating(user=request.user, movie=movie)})

@@ -1,0 +1,48 @@
+"""The catalog: movies with search, filters, ordering and pages; one movie; its similar movies."""
+from django.db.models import Avg, Count
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import filters, viewsets
+from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from api.filters import YEAR_PARAMETERS, MovieFilter
+from api.serializers.movies import MovieSerializer, NeighbourSerializer, SimilarQuerySerializer
+from ml.recommendations import similar_to
+from movies.models import Movie
+
+SEARCH = OpenApiParameter("search", str, description="Words that must all be in the title (any case).")
+ORDERING = OpenApiParameter("ordering", str, description="title, year, rating_count or average_rating; a leading "
+                                                         "- for descending; several with commas: -rating_count,title.")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Movies", description="Search by title, filter by genre, decade or years, order.",
+                       parameters=[*YEAR_PARAMETERS, SEARCH, ORDERING]),
+    retrieve=extend_schema(summary="One movie"),
+    similar=extend_schema(summary="Similar movies", parameters=[SimilarQuerySerializer],
+                          responses=NeighbourSerializer(many=True),
+                          description="Nearest movies in the active model of a kind, most similar first; never the "
+                                      "movie itself. Empty while no version of that kind is active."),
+)
+class MovieViewSet(viewsets.ReadOnlyModelViewSet):
+    """Anyone may read the catalog."""
+
+    permission_classes = [AllowAny]
+    serializer_class = MovieSerializer
+    queryset = (Movie.objects.annotate(rating_count=Count("ratings"), average_rating=Avg("ratings__value"))
+                .prefetch_related("genres"))
+    filter_backends = [DjangoFilterBackend, filters.SearchFilter, filters.OrderingFilter]
+    filterset_class = MovieFilter
+    search_fields = ["title"]
+    ordering_fields = ["title", "year", "rating_count", "average_rating"]
+    ordering = ["title", "id"]
+
+    @action(detail=True, filter_backends=[], pagination_class=None)
+    def similar(self, request, pk=None):
+        query = SimilarQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        movie = get_object_or_404(Movie, pk=pk)  # without the rating statistics of the list
+        return Response(NeighbourSerializer(similar_to(movie=movie, **query.validated_data), many=True).data)
