@@ -119,10 +119,12 @@ class _Writer:
 
 def generate_dump(out_dir: Path, *, articles: int = 400, film_share: float = 0.03, schema: str = "0.11",
                   layout: str = "multistream", seed: int = 0, filler: int = 2, per_stream: int = 100,
-                  name: str = "enwiki-test-pages-articles", first_page_id: int = 1) -> SyntheticDump:
+                  name: str = "enwiki-test-pages-articles", first_page_id: int = 1,
+                  hostile: bool = True) -> SyntheticDump:
     """Write a dump of about `articles` articles (plus redirects and other namespaces) and its expectation.
 
     `filler` paragraphs pad each article (the benchmark uses more to reach realistic page sizes).
+    `hostile` adds the films with markup and entities in their titles (once per dump: titles are unique).
     """
     rng = random.Random(seed)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -148,7 +150,7 @@ def generate_dump(out_dir: Path, *, articles: int = 400, film_share: float = 0.0
         pages.append(("redirect", f"{topics[0]} (alias)", topics[0]))
 
     n_films = max(len(HOSTILE_TITLES) + 6, round(articles * film_share))
-    film_titles = list(HOSTILE_TITLES)
+    film_titles = list(HOSTILE_TITLES) if hostile else []
     while len(film_titles) < n_films:
         base = _name(rng).title()
         candidate = rng.choice([base, f"{base} ({rng.randint(1930, 2023)} film)", f"The {base}"])

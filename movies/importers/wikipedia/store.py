@@ -134,12 +134,15 @@ def save_films(films: list[dict]) -> tuple[dict[int, int], dict]:
     updated, created = [], []
     for film in films:
         movie = movies.get(target[film["page_id"]]) or Movie()
-        if movie.pk is None or film["page_id"] not in matched:  # the film's own movie
+        own = movie.pk is None or film["page_id"] not in matched  # not MovieLens': it follows the article
+        if own:
             movie.title, movie.year = film_name(film["title"])[:500], film["year"]
         movie.year = movie.year or film["year"]
-        if not movie.imdb_id and film["imdb_id"] and film["imdb_id"] not in used_imdb:
-            movie.imdb_id = film["imdb_id"]
-            used_imdb.add(film["imdb_id"])
+        imdb_id = film["imdb_id"]
+        if imdb_id != movie.imdb_id and (own or not movie.imdb_id) and (imdb_id is None or imdb_id not in used_imdb):
+            used_imdb.discard(movie.imdb_id)
+            movie.imdb_id = imdb_id
+            used_imdb.add(imdb_id)
         movie.wikipedia_title, movie.wikipedia_page_id = film["title"], film["page_id"]
         movie.directors = film["directors"]
         (updated if movie.pk else created).append(movie)

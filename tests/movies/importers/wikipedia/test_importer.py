@@ -1,0 +1,99 @@
+"""A whole import of generated dumps, compared exactly to what the generator says they hold."""
+import pytest
+
+from movies.models import ImportJob, Movie, WikiLink
+from movies.synthetic_wikipedia import generate_dump
+from tests.movies.importers.wikipedia.conftest import expected, imported, links_snapshot, movies_snapshot, run_job
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("layout,schema", [("multistream", "0.11"), ("multistream", "0.10"), ("bz2", "0.10"),
+                                           ("bz2", "0.11"), ("xml", "0.10"), ("xml", "0.11")])
+def test_import_gives_exactly_the_generated_films_and_links(tmp_path, layout, schema):
+    dump = generate_dump(tmp_path, articles=300, layout=layout, schema=schema, seed=7)
+    job = run_job(*dump.files, part_bytes=4000)
+
+    assert job.status == ImportJob.Status.SUCCEEDED, job.error
+    assert imported() == expected(dump)
+    assert job.counts["films"] == len(dump.films)
+    assert job.counts["not_films"] == dump.not_films
+    assert job.counts["pages"] == dump.pages
+    assert job.counts["articles"] == dump.articles
+
+
+def test_multistream_is_read_in_several_parts(multistream):
+    job = run_job(*multistream.files, part_bytes=4000)
+
+    assert job.counts["parts"] > 3
+    assert imported() == expected(multistream)
+
+
+def test_multistream_index_is_found_beside_the_file(multistream):
+    job = run_job(multistream.files[0], part_bytes=4000)
+
+    assert job.counts["parts"] > 3
+    assert imported() == expected(multistream)
+
+
+def test_partition_files_import_together(tmp_path):
+    first = generate_dump(tmp_path / "p1", articles=200, layout="bz2", seed=2, name="enwiki-p1")
+    second = generate_dump(tmp_path / "p2", articles=200, layout="bz2", seed=3, name="enwiki-p2",
+                           first_page_id=100_000, hostile=False)
+    job = run_job(first.files[0], second.files[0])
+
+    assert job.status == ImportJob.Status.SUCCEEDED, job.error
+    assert set(imported()) == set(first.films) | set(second.films)
+
+
+def test_reimporting_the_same_dump_changes_nothing(multistream):
+    run_job(*multistream.files)
+    movies, links = movies_snapshot(), links_snapshot()
+
+    job = run_job(*multistream.files)
+
+    assert job.status == ImportJob.Status.SUCCEEDED
+    assert movies_snapshot() == movies
+    assert links_snapshot() == links
+    assert job.counts["movies_created"] == 0
+
+
+def test_newer_dump_replaces_the_links_of_its_films_only(tmp_path):
+    old = generate_dump(tmp_path / "old", articles=300, seed=4, filler=2)
+    other = generate_dump(tmp_path / "other", articles=200, seed=5, name="other", first_page_id=500_000,
+                          hostile=False)
+    run_job(*old.files)
+    run_job(*other.files)
+    # The same pages and titles, rendered again with other links: a later dump of the same wiki.
+    newer = generate_dump(tmp_path / "new", articles=300, seed=4, filler=3)
+    assert set(newer.films) == set(old.films) and expected(newer) != expected(old)
+
+    job = run_job(*newer.files)
+
+    assert job.counts["movies_created"] == 0
+    assert imported() == expected(newer) | expected(other)
+
+
+def test_hostile_titles_are_stored_as_text(multistream):
+    run_job(*multistream.files)
+
+    assert Movie.objects.filter(wikipedia_title='<script>alert("x")</script>').exists()
+    assert Movie.objects.filter(title="Tom & Jerry: The <b>Movie</b>").exists()
+
+
+def test_a_lower_threshold_drops_more_targets(multistream):
+    strict = run_job(*multistream.files, common_link_share=0.05).counts
+    WikiLink.objects.all().delete()
+    loose = run_job(*multistream.files, common_link_share=1.0).counts
+
+    assert loose["common_targets_dropped"] == 0
+    assert strict["common_targets_dropped"] > 0
+    assert strict["links"] < loose["links"]
+    assert imported() == expected(multistream, 1.0)
+
+
+def test_links_inside_citations_are_counted_apart(multistream):
+    job = run_job(*multistream.files)
+
+    assert job.counts["links_in_refs_skipped"] == 2 * len(multistream.films)
+    assert not WikiLink.objects.filter(target="The New York Times").exists()
