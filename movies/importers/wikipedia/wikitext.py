@@ -155,7 +155,7 @@ def names_from(value: str) -> list[str]:
 def imdb_from(found: list[tuple[str, list[str]]]) -> str | None:
     """`{{IMDb title|0083658}}`, `{{IMDb title|id=tt0083658}}` → "tt0083658"."""
     for name, raw in found:
-        if name == "IMDb title":
+        if name.lower() == "imdb title":  # "Imdb title" is one of its redirects
             positional, named = parameters(raw)
             value = named.get("id") or (positional[0] if positional else "")
             digits = re.fullmatch(r"(?:tt)?(\d{1,10})", value.strip())
