@@ -98,7 +98,9 @@ def run_part(part_id: int) -> None:
             ImportPart.objects.filter(pk=part.pk).update(status=ImportPart.Status.DONE, counts=counts)
             total, done = job.parts.count(), job.parts.filter(status=ImportPart.Status.DONE).count()
             if job.status == ImportJob.Status.RUNNING:
-                _save(job, stage=f"reading pages ({done} of {total} parts)", progress=0.05 + 0.75 * done / total)
+                # Through this connection: the "progress" one would wait for the lock this one holds.
+                ImportJob.objects.filter(pk=job.pk).update(stage=f"reading pages ({done} of {total} parts)",
+                                                           progress=0.05 + 0.75 * done / total)
                 if done == total:
                     transaction.on_commit(lambda: finish_import.delay(job.pk))
 

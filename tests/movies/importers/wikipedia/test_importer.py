@@ -1,6 +1,7 @@
 """A whole import of generated dumps, compared exactly to what the generator says they hold."""
 import pytest
 
+from movies.importers.wikipedia.matching import film_name
 from movies.models import ImportJob, Movie, WikiLink
 from movies.synthetic_wikipedia import generate_dump
 from tests.movies.importers.wikipedia.conftest import expected, imported, links_snapshot, movies_snapshot, run_job
@@ -97,3 +98,38 @@ def test_links_inside_citations_are_counted_apart(multistream):
 
     assert job.counts["links_in_refs_skipped"] == 2 * len(multistream.films)
     assert not WikiLink.objects.filter(target="The New York Times").exists()
+
+
+def test_films_join_movielens_by_imdb_then_title_and_year_and_the_rest_stand_alone(multistream):
+    films = sorted(multistream.films.items())
+    with_imdb = [(page, film) for page, film in films if film["imdb_id"]][:2]
+    with_year = [(page, film) for page, film in films if film["year"] and not film["imdb_id"]][:2]
+    for number, (_, film) in enumerate(with_imdb):
+        Movie.objects.create(movielens_id=number + 1, title=f"Other name {number}", imdb_id=film["imdb_id"])
+    for number, (_, film) in enumerate(with_year):
+        Movie.objects.create(movielens_id=number + 10, title=film_name(film["title"]), year=film["year"])
+
+    job = run_job(*multistream.files)
+
+    assert job.counts["films_matched_imdb"] == 2
+    assert job.counts["films_matched_title_year"] == 2
+    assert job.counts["films_unmatched"] == len(films) - 4
+    assert job.counts["movies_created"] == len(films) - 4
+    assert Movie.objects.filter(movielens_id__isnull=False, wikipedia_page_id__isnull=False).count() == 4
+    assert Movie.objects.get(movielens_id=1).wikipedia_page_id == with_imdb[0][0]
+    assert imported() == expected(multistream)
+
+
+def test_a_film_joined_to_movielens_later_leaves_its_own_movie(multistream):
+    run_job(*multistream.files)
+    page, film = next((page, film) for page, film in sorted(multistream.films.items()) if film["imdb_id"])
+    own = Movie.objects.get(wikipedia_page_id=page)
+    Movie.objects.filter(pk=own.pk).update(imdb_id=None)
+    joined = Movie.objects.create(movielens_id=1, title="Other name", imdb_id=film["imdb_id"])
+
+    run_job(*multistream.files)
+
+    assert Movie.objects.get(wikipedia_page_id=page) == joined
+    own.refresh_from_db()
+    assert own.wikipedia_page_id is None and not own.wiki_links.exists()
+    assert imported() == expected(multistream)
