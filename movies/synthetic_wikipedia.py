@@ -21,6 +21,10 @@ SPECIAL_TOPICS = ["AT&T", "Tom & Jerry", "Rock 'n' roll", '"Weird Al" Yankovic',
 COMMON = ["Film director", "United States", "English language"]  # linked by most films: dropped by frequency
 HOSTILE_TITLES = ['<script>alert("x")</script>', "Tom & Jerry: The <b>Movie</b>", "Amélie & the \"Quotes\""]
 NAMESPACES = {0: "", 1: "Talk", 2: "User", 4: "Wikipedia", 10: "Template", 14: "Category", 118: "Draft"}
+# Words of made-up prose: random enough that bzip2 compresses it about as much as real articles (4-5×).
+_LETTERS = random.Random(12345)
+VOCABULARY = ["".join(_LETTERS.choices("etaoinshrdlcumwfgypbvkjxqz", weights=range(26, 0, -1),
+                                       k=_LETTERS.randint(2, 10))) for _ in range(30000)]
 FILLER = ("The {0} was noted for its {1} and its {2}. Critics compared it with {3}, while others "
           "preferred the earlier {4}. ")
 
@@ -118,12 +122,13 @@ class _Writer:
 
 
 def generate_dump(out_dir: Path, *, articles: int = 400, film_share: float = 0.03, schema: str = "0.11",
-                  layout: str = "multistream", seed: int = 0, filler: int = 2, per_stream: int = 100,
+                  layout: str | tuple[str, ...] = "multistream", seed: int = 0, filler: int = 2, per_stream: int = 100,
                   name: str = "enwiki-test-pages-articles", first_page_id: int = 1,
                   hostile: bool = True) -> SyntheticDump:
     """Write a dump of about `articles` articles (plus redirects and other namespaces) and its expectation.
 
     `filler` paragraphs pad each article (the benchmark uses more to reach realistic page sizes).
+    `layout` may be a tuple of layouts, to write the same pages in each (files listed in that order).
     `hostile` adds the films with markup and entities in their titles (once per dump: titles are unique).
     """
     rng = random.Random(seed)
@@ -160,14 +165,17 @@ def generate_dump(out_dir: Path, *, articles: int = 400, film_share: float = 0.0
         pages.append(("film", title))
     for kind in ["awards", "festival", "comment", "nowiki", "tl", "filmmaker", "redirect-with-infobox"]:
         pages.append(("trap", f"{_name(rng).title()} {kind}", kind))
-    while sum(1 for page in pages if page[0] in ("article", "film", "trap")) < articles:
-        pages.append(("article", _name(rng).title() + f" {len(pages)}"))
+    for number in range(articles - sum(1 for page in pages if page[0] in ("article", "film", "trap"))):
+        pages.append(("article", _name(rng).title() + f" {number}"))
     rng.shuffle(pages)
     pages += [("template", "Infobox film", None), ("template", "Infobox movie", "Template:Infobox film"),
               ("template", "Film infobox", "Template:Infobox movie"),
               ("template", "Infobox person/old", "Template:Infobox person")]
     pages += [("other", title) for title in rng.sample(film_titles, min(4, len(film_titles)))]
 
+    redirects_to = {}
+    for alias, real in aliases.items():
+        redirects_to.setdefault(real, []).append(alias)
     link_pool = topics + film_titles
     people = topics[len(SPECIAL_TOPICS):]
     for page in pages:
@@ -181,7 +189,7 @@ def generate_dump(out_dir: Path, *, articles: int = 400, film_share: float = 0.0
                         redirect=page[2])
             dump.redirects += 1
         elif kind == "film":
-            text, expected = _film(rng, page[1], link_pool, people, aliases, filler)
+            text, expected = _film(rng, page[1], link_pool, people, redirects_to, filler)
             writer.page(page_id, 0, page[1], text)
             dump.films[page_id] = expected
             dump.articles += 1
@@ -200,10 +208,11 @@ def generate_dump(out_dir: Path, *, articles: int = 400, film_share: float = 0.0
         else:  # the same film infobox on pages outside the articles: talk, user sandbox, draft
             ns = rng.choice([1, 2, 118])
             title = f"Example/{page[1]}" if ns == 2 else page[1]
-            text = _film(rng, page[1], link_pool, people, aliases, 0)[0]
+            text = _film(rng, page[1], link_pool, people, redirects_to, 0)[0]
             writer.page(page_id, ns, title, "{{tl|Infobox film}}\n" + text)
     dump.pages = len(writer.pages)
-    dump.files = writer.write(out_dir, name, layout, per_stream)
+    for each in (layout,) if isinstance(layout, str) else layout:
+        dump.files += writer.write(out_dir, name, each, per_stream)
     (out_dir / f"{name}.expected.json").write_text(json.dumps(
         {str(page): film for page, film in dump.films.items()}, ensure_ascii=False, indent=1))
     return dump
@@ -219,13 +228,18 @@ def _article_text(rng, title, pool, filler) -> str:
     born = f"{{{{birth date|19{rng.randint(10, 99)}|1|1}}}}"
     head = f"{{{{Infobox person\n| name = {title}\n| birth_date = {born}\n}}}}\n" if infobox else ""
     links = " ".join(f"[[{rng.choice(pool)}]]" for _ in range(5))
-    body = "".join(FILLER.format(*(f"[[{rng.choice(pool)}]]" for _ in range(5))) for _ in range(filler))
+    body = "".join(FILLER.format(*(f"[[{rng.choice(pool)}]]" for _ in range(5))) + _prose(rng)
+                   for _ in range(filler))
     return f"{head}'''{title}''' is a subject. See {links}.\n\n{body}\n[[Category:Topics]]"
 
 
+def _prose(rng) -> str:
+    return " ".join(rng.choices(VOCABULARY, k=rng.randint(20, 50))).capitalize() + ". "
+
+
 def _render_link(rng, target, aliases) -> tuple[str, str]:
-    """A wikilink to `target` in one of the forms editors write, and what it resolves to."""
-    redirect = [alias for alias, real in aliases.items() if real == target and alias.endswith("alias)")]
+    """A wikilink to `target` in one of the forms editors write (`aliases`: its redirects), and what it resolves to."""
+    redirect = aliases.get(target, [])
     forms = [f"[[{target}]]", f"[[{target}|some label]]", f"[[{target}#Career|career]]",
              f"[[{target.replace(' ', '_')}]]", f"[[  {target}  ]]", f"[[{target}]]s",
              f"[[{target.replace('&', '&amp;')}]]"]
@@ -266,7 +280,8 @@ def _film(rng, title, pool, people, aliases, filler) -> tuple[str, dict]:
         imdb_text = rng.choice([f"* {{{{IMDb title|{imdb[2:]}}}}}\n", f"* {{{{IMDb title|id={imdb}|title={title}}}}}\n",
                                 f"* {{{{IMDb title | id = {imdb[2:]} }}}}\n"])
     filled = [rng.choice(COMMON) for _ in range(5 * filler)]
-    fill = "".join(FILLER.format(*(f"[[{target}]]" for target in filled[5 * i:5 * i + 5])) for i in range(filler))
+    fill = "".join(FILLER.format(*(f"[[{target}]]" for target in filled[5 * i:5 * i + 5])) + _prose(rng)
+                   for i in range(filler))
     text = (f"{{{{Short description|{year or 'A'} film}}}}\n{{{{Use mdy dates|date=May 2024}}}}\n"
             f"{{{{{infobox}\n| name = {title}\n| image = Poster.jpg\n| caption = Poster with [[{COMMON[0]}]]\n"
             f"| director = {director}\n| released = {released}\n"
