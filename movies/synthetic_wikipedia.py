@@ -228,13 +228,30 @@ def _article_text(rng, title, pool, filler) -> str:
     born = f"{{{{birth date|19{rng.randint(10, 99)}|1|1}}}}"
     head = f"{{{{Infobox person\n| name = {title}\n| birth_date = {born}\n}}}}\n" if infobox else ""
     links = " ".join(f"[[{rng.choice(pool)}]]" for _ in range(5))
-    body = "".join(FILLER.format(*(f"[[{rng.choice(pool)}]]" for _ in range(5))) + _prose(rng)
+    body = "".join(FILLER.format(*(f"[[{rng.choice(pool)}]]" for _ in range(5))) + _prose(rng, pool)
                    for _ in range(filler))
     return f"{head}'''{title}''' is a subject. See {links}.\n\n{body}\n[[Category:Topics]]"
 
 
-def _prose(rng) -> str:
-    return " ".join(rng.choices(VOCABULARY, k=rng.randint(20, 50))).capitalize() + ". "
+def _prose(rng, pool=None) -> str:
+    """A sentence of made-up words with the markup real articles carry: emphasis, citations, and
+    (given a pool of titles) links."""
+    words = rng.choices(VOCABULARY, k=rng.randint(20, 50))
+    for at in range(2, len(words), 5):
+        form = rng.randrange(4 if pool else 3)
+        if form == 0:
+            words[at] = f"''{words[at]}''"
+        elif form == 1:
+            words[at] = f"{{{{lang|fr|{words[at]}}}}}"
+        elif form == 3:
+            words[at] = f"[[{rng.choice(pool)}|{words[at]}]]"
+    cite = ""
+    if rng.random() < 0.7:
+        w = rng.choices(VOCABULARY, k=5)
+        cite = (f'<ref name="{w[0]}">{{{{cite web |url=https://www.{w[1]}.com/{w[2]} |title={w[3].title()} {w[4]}'
+                f' |work={w[0].title()} |date=May {rng.randint(1, 28)}, 20{rng.randint(10, 23)}'
+                " |access-date=June 2, 2024}}</ref>")
+    return " ".join(words).capitalize() + "." + cite + " "
 
 
 def _render_link(rng, target, aliases) -> tuple[str, str]:
