@@ -44,3 +44,26 @@ def links_snapshot() -> list:
 def movies_snapshot() -> list:
     return sorted(Movie.objects.values_list("id", "title", "year", "imdb_id", "wikipedia_title",
                                             "wikipedia_page_id", "updated_at"))
+
+
+@pytest.fixture
+def file_server():
+    """Serves a folder over HTTP on localhost (the internet, stood in for); yields a function folder → base URL."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    servers = []
+
+    def serve(folder) -> str:
+        handler = functools.partial(SimpleHTTPRequestHandler, directory=str(folder))
+        handler.log_message = lambda *args: None
+        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    yield serve
+    for server in servers:
+        server.shutdown()
+        server.server_close()

@@ -133,3 +133,25 @@ def test_a_film_joined_to_movielens_later_leaves_its_own_movie(multistream):
     own.refresh_from_db()
     assert own.wikipedia_page_id is None and not own.wiki_links.exists()
     assert imported() == expected(multistream)
+
+
+def test_a_multistream_url_is_downloaded_with_its_index(multistream, file_server, settings, tmp_path):
+    settings.DOWNLOAD_DIR = tmp_path / "downloads"
+    base = file_server(multistream.files[0].parent)
+
+    job = run_job(f"{base}/{multistream.files[0].name}", part_bytes=4000)
+
+    assert job.status == ImportJob.Status.SUCCEEDED, job.error
+    assert job.counts["parts"] > 3
+    assert sorted(path.name for path in settings.DOWNLOAD_DIR.iterdir()) == sorted(f.name for f in multistream.files)
+    assert imported() == expected(multistream)
+
+
+def test_a_url_that_answers_404_fails_naming_it(file_server, tmp_path, settings):
+    settings.DOWNLOAD_DIR = tmp_path / "downloads"
+    url = f"{file_server(tmp_path)}/enwiki-missing-pages-articles.xml.bz2"
+
+    job = run_job(url)
+
+    assert job.status == ImportJob.Status.FAILED
+    assert url in job.error
