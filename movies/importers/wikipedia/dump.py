@@ -7,6 +7,7 @@ nothing but whitespace between pages, every page closed, the footer at the end),
 foreign file fails with a message naming it. Memory is bounded by one page plus one chunk.
 """
 import bz2
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -72,24 +73,23 @@ def file_parts(path: Path, *, label: str | None = None) -> list[Part]:
     raise ImportFailed("not a MediaWiki XML dump (neither XML nor bz2)", file=label)
 
 
-def _chunks(part: Part) -> Iterator[bytes]:
-    """The decompressed bytes of a part, chunk by chunk."""
+def _chunks(part: Part, on_progress=None) -> Iterator[bytes]:
+    """The decompressed bytes of a part, chunk by chunk; `on_progress(fraction of the part read)`."""
     with open(part.path, "rb") as handle:
+        end = part.end if part.end is not None else os.fstat(handle.fileno()).st_size
         handle.seek(part.start)
-        remaining = None if part.end is None else part.end - part.start
+
+        def read(size: int) -> bytes:
+            if on_progress:
+                on_progress((handle.tell() - part.start) / max(end - part.start, 1))
+            return handle.read(min(size, end - handle.tell()))
+
         if part.compression == "none":
-            while chunk := handle.read(CHUNK_BYTES if remaining is None else min(CHUNK_BYTES, remaining)):
-                if remaining is not None:
-                    remaining -= len(chunk)
+            while chunk := read(CHUNK_BYTES):
                 yield chunk
             return
         decompressor = bz2.BZ2Decompressor()
-        while True:
-            data = handle.read(CHUNK_BYTES // 4 if remaining is None else min(CHUNK_BYTES // 4, remaining))
-            if not data:
-                break
-            if remaining is not None:
-                remaining -= len(data)
+        while data := read(CHUNK_BYTES // 4):
             while data:
                 if decompressor.eof:  # the next stream of a multistream file starts here
                     decompressor = bz2.BZ2Decompressor()
@@ -107,10 +107,10 @@ def _chunks(part: Part) -> Iterator[bytes]:
                                file=part.label)
 
 
-def scan_pages(part: Part) -> Iterator[bytes]:
+def scan_pages(part: Part, on_progress=None) -> Iterator[bytes]:
     """Yield each `<page>…</page>` of the part as raw (still XML-escaped) bytes, checking the shape."""
     buffer, position, first = b"", 0, True
-    for chunk in _chunks(part):
+    for chunk in _chunks(part, on_progress):
         buffer = buffer[position:] + chunk if position < len(buffer) else chunk
         position = 0
         if first:

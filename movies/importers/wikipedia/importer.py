@@ -85,7 +85,8 @@ def import_wikipedia(sources: list[str], *, work_dir: Path, common_link_share: f
         total = sum(_size(part) for part in parts)
         done = 0
         for number, part in enumerate(parts):
-            part_counts = parse_part(part, work_dir, number)
+            part_counts = parse_part(part, work_dir, number, on_progress=lambda fraction, part=part, done=done:
+                                     progress.advance((done + fraction * _size(part)) / total))
             counts["pages"] += part_counts["pages"]
             counts["articles"] += part_counts["articles"]
             done += _size(part)

@@ -21,23 +21,23 @@ def result_paths(out_dir: Path, number: int) -> tuple[Path, Path]:
     return out_dir / f"part-{number:05d}.films.jsonl", out_dir / f"part-{number:05d}.redirects.csv"
 
 
-def parse_part(part: dump.Part, out_dir: Path, number: int, *, on_page=None) -> dict:
-    """Read every page of the part; write its films and redirects; return counts."""
+def parse_part(part: dump.Part, out_dir: Path, number: int, *, on_progress=None) -> dict:
+    """Read every page of the part; write its films and redirects; return counts.
+
+    `on_progress(fraction)` hears how much of the part's (compressed) bytes have been read."""
     films_path, redirects_path = result_paths(out_dir, number)
     out_dir.mkdir(parents=True, exist_ok=True)
     counts = {"pages": 0, "articles": 0, "redirects": 0, "candidates": 0}
     with open(f"{films_path}.tmp", "w", encoding="utf-8") as films, \
             open(f"{redirects_path}.tmp", "w", encoding="utf-8", newline="") as redirect_file:
         redirects = csv.writer(redirect_file, lineterminator="\n")
-        for raw in dump.scan_pages(part):
+        for raw in dump.scan_pages(part, on_progress):
             counts["pages"] += 1
             try:
                 _read_page(raw, part, counts, films, redirects)
             except (TypeError, ValueError, UnicodeDecodeError, KeyError) as error:
                 raise ImportFailed(f"malformed page #{counts['pages']} of the range ({type(error).__name__}: "
                                    f"{error})", file=part.label) from None
-            if on_page and counts["pages"] % 1000 == 0:
-                on_page(counts["pages"])
     os.replace(f"{films_path}.tmp", films_path)
     os.replace(f"{redirects_path}.tmp", redirects_path)
     return counts

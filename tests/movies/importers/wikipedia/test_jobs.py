@@ -60,3 +60,20 @@ def test_celery_workers_report_a_truncated_part_and_keep_earlier_films(celery_wo
     assert job.status == ImportJob.Status.FAILED
     assert str(data) in job.error
     assert imported() == expected(multistream, 0.2)
+
+
+def test_progress_rises_while_one_big_file_is_read(tmp_path, monkeypatch):
+    from movies.importers.wikipedia import dump
+    from movies.synthetic_wikipedia import generate_dump
+
+    monkeypatch.setattr(dump, "CHUNK_BYTES", 16 * 1024)  # a small file read in many chunks
+    made = generate_dump(tmp_path, articles=400, layout="bz2")
+    job = ImportJob.objects.create(kind=ImportJob.Kind.WIKIPEDIA, source=str(made.files[0]))
+    seen = []
+
+    jobs.run_import(job.pk, listeners=[lambda stage, fraction: seen.append((stage, fraction))])
+
+    reading = [fraction for stage, fraction in seen if stage == "reading pages"]
+    assert len(set(reading)) > 3
+    fractions = [fraction for _, fraction in seen]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
