@@ -15,6 +15,11 @@ one run measures side by side, each R times (best run reported, all runs listed)
 - as a control of what the (shared) machine gives two processes at that moment, two `bzip2 -dc` at once
   (listed per copy: half the wall time of the pair).
 
+Then (unless --no-import) the whole import, `manage.py import_wikipedia` on the multistream file, into
+a freshly migrated scratch PostgreSQL database (BENCH_POSTGRES, default postgres://postgres@127.0.0.1:5432),
+twice (the second run is the re-import), with its wall time and peak RSS, and the films and links it
+wrote compared with the generator's expectation.
+
 Bars: one worker ≥ 50% of `bzip2 -dc`'s throughput on the same file; ≥ 5× faster than mwparserfromhell;
 two workers ≥ 1.6× one. Throughput is bytes of XML per second of wall time.
 """
@@ -40,6 +45,9 @@ from movies.importers.wikipedia.parse import parse_part  # noqa: E402
 from movies.synthetic_wikipedia import generate_dump  # noqa: E402
 
 WORK = REPO / "bench" / "work" / "wikipedia"
+SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+SCRATCH_DB = "bench_wikipedia"
+SHARE = 0.2
 RESULTS = REPO / "bench" / "results" / "import_wikipedia.md"
 
 
@@ -64,9 +72,9 @@ def generated(articles: int) -> dict:
     return facts
 
 
-def timed(function, *args) -> tuple[float, object]:
+def timed(function, *args, **kwargs) -> tuple[float, object]:
     started = time.perf_counter()
-    result = function(*args)
+    result = function(*args, **kwargs)
     return time.perf_counter() - started, result
 
 
@@ -107,6 +115,57 @@ def seed_way(path: str, sample_bytes: int) -> tuple[float, int, int]:
     return time.perf_counter() - started, done, films
 
 
+def whole_import(facts: dict) -> list[str]:
+    """Import the multistream file twice into a scratch database; check it against the expectation."""
+    import psycopg2
+
+    admin = psycopg2.connect(f"{SERVER}/postgres")
+    admin.autocommit = True
+    admin.cursor().execute(f"DROP DATABASE IF EXISTS {SCRATCH_DB}")
+    admin.cursor().execute(f"CREATE DATABASE {SCRATCH_DB}")
+    env = {**os.environ, "DATABASE_URL": f"{SERVER}/{SCRATCH_DB}", "DATA_DIR": str(WORK / "data")}
+    manage = [sys.executable, str(REPO / "manage.py")]
+    lines = []
+    try:
+        subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)
+        for name in ("first import", "re-import"):
+            seconds, done = timed(subprocess.run, ["/usr/bin/time", "-f", "PEAK_RSS_KB %M", *manage,
+                                                   "import_wikipedia", facts["multi"], "-v0",
+                                                   "--common-link-share", str(SHARE)],
+                                  env=env, capture_output=True, text=True)
+            peak = int(done.stderr.rsplit("PEAK_RSS_KB", 1)[1])
+            summary = (done.stdout.strip() or done.stderr.strip()[-300:]).split("(", 1)[-1].rstrip(")")
+            lines.append(f"| {name} | {seconds:.1f} s | {peak / 1024:.0f} MB | {summary} |")
+        connection = psycopg2.connect(f"{SERVER}/{SCRATCH_DB}")
+        with connection, connection.cursor() as cursor:  # psycopg2's "with" ends the transaction, not the connection
+            cursor.execute("SELECT m.wikipedia_page_id, m.wikipedia_title, m.year, m.directors::text, m.imdb_id,"
+                           " l.target FROM movies_movie m LEFT JOIN movies_wikilink l ON l.movie_id = m.id")
+            got: dict[int, dict] = {}
+            for page, title, year, directors, imdb_id, target in cursor.fetchall():
+                film = got.setdefault(page, {"title": title, "year": year, "directors": json.loads(directors),
+                                             "imdb_id": imdb_id, "links": set()})
+                if target:
+                    film["links"].add(target)
+        connection.close()
+        expected_file = Path(facts["multi"]).parent / "enwiki-bench-pages-articles.expected.json"
+        expected = {int(page): film for page, film in json.loads(expected_file.read_text()).items()}
+        frequency: dict[str, int] = {}
+        for film in expected.values():
+            for target in film["links"]:
+                frequency[target] = frequency.get(target, 0) + 1
+        common = {target for target, count in frequency.items() if count > SHARE * len(expected)}
+        want = {page: {**film, "links": set(film["links"]) - common} for page, film in expected.items()}
+        lines.append("")
+        lines.append(f"Films and links in the database equal the generator's expectation: **{got == want}** "
+                     f"({len(got):,} films, {sum(len(f['links']) for f in got.values()):,} links; "
+                     f"dropped as too common: {', '.join(sorted(common))}).")
+    finally:
+        admin.cursor().execute(f"DROP DATABASE IF EXISTS {SCRATCH_DB}")
+        admin.close()
+        shutil.rmtree(WORK / "data", ignore_errors=True)
+    return lines
+
+
 def machine() -> str:
     model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
                  platform.processor())
@@ -121,6 +180,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--sample-mb", type=float, default=12)
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--no-import", action="store_true", help="skip the whole import into PostgreSQL")
     args = parser.parse_args()
     articles = 8_000 if args.quick else args.articles
     out_path = args.out or (WORK / "import_wikipedia-quick.md" if args.quick else RESULTS)
@@ -153,6 +213,7 @@ def main() -> None:
         measure("two `bzip2 -dc` of the multistream file at once (control)", bzip2, facts["multi"], 2)
     seed_s, seed_bytes, seed_films = seed_way(facts["single"], int(args.sample_mb * 1024**2))
     shutil.rmtree(scratch, ignore_errors=True)
+    imports = [] if args.no_import else whole_import(facts)
 
     runs["two `bzip2 -dc` of the multistream file at once (control)"] = [
         seconds / 2 for seconds in runs["two `bzip2 -dc` of the multistream file at once (control)"]]
@@ -199,6 +260,9 @@ def main() -> None:
         "", "The machine is shared (2 cores, other work running): read the ratios, measured in the same run, "
         "rather than the absolute times.", "",
     ]
+    if imports:
+        lines += ["## The whole import (PostgreSQL, `manage.py import_wikipedia` on the multistream file)", "",
+                  "| run | wall time | peak RSS | counts |", "|---|---|---|---|", *imports, ""]
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_text("\n".join(lines))
     print("\n".join(lines))
