@@ -112,7 +112,7 @@ def finish_parts(job_id: int) -> ImportJob:
     if not claimed.update(stage="saving", progress=0.8):
         return job
     with _ending(job):
-        counts = finish(work_dir(job), common_link_share=job.options.get(
+        counts = finish(work_dir(job), parts=job.parts.count(), common_link_share=job.options.get(
             "common_link_share", settings.WIKIPEDIA_COMMON_LINK_SHARE))
         parts = job.parts.values_list("counts", flat=True)
         counts = {"parts": len(parts), "pages": sum(c.get("pages", 0) for c in parts),

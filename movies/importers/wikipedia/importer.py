@@ -92,7 +92,7 @@ def import_wikipedia(sources: list[str], *, work_dir: Path, common_link_share: f
             done += _size(part)
             progress.advance(done / total)
         progress.stage("saving", 0.2)
-        counts |= finish(work_dir, common_link_share=share, progress=Progress())
+        counts |= finish(work_dir, parts=len(parts), common_link_share=share, progress=Progress())
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
     progress.stage("done", 0.0)

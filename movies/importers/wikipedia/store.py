@@ -11,6 +11,7 @@ from pathlib import Path
 from django.db import connection, transaction
 
 from movies.importers.bulk import copy_text_rows
+from movies.importers.errors import ImportFailed
 from movies.importers.progress import Progress
 from movies.importers.wikipedia.matching import BY_IMDB, BY_TITLE, film_name, match_films
 from movies.importers.wikipedia.parse import read_films, read_redirects
@@ -27,11 +28,14 @@ STAGING = {
 }
 
 
-def finish(result_dir: Path, *, common_link_share: float, progress: Progress | None = None) -> dict:
-    """Turn the parts' results under `result_dir` into movies and links; returns counts."""
+def finish(result_dir: Path, *, parts: int, common_link_share: float, progress: Progress | None = None) -> dict:
+    """Turn the results of the `parts` parts under `result_dir` into movies and links; returns counts."""
     progress = progress or Progress()
     films_files = sorted(result_dir.glob("part-*.films.jsonl"))
     redirect_files = sorted(result_dir.glob("part-*.redirects.csv"))
+    if len(films_files) != parts or len(redirect_files) != parts:
+        raise ImportFailed(f"the results of {parts - min(len(films_files), len(redirect_files))} of {parts} parts "
+                           "are missing: do all workers share DATA_DIR?", file=str(result_dir))
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
