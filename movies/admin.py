@@ -58,8 +58,9 @@ class MovieLensAccountAdmin(admin.ModelAdmin):
 
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(choices=ImportJob.Kind.choices, initial=ImportJob.Kind.MOVIELENS)
-    source = forms.CharField(max_length=2000, widget=forms.TextInput(attrs={"size": 80}),
-                             help_text="A path on the worker's machine (directory, .zip, dump file) or an http(s) URL.")
+    source = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+                             help_text="A path on the worker's machine (directory, .zip, dump file) or an http(s) URL; "
+                                       "for Wikipedia, all the parts of a dump, one a line.")
 
 
 @admin.register(ImportJob)
@@ -87,8 +88,8 @@ class ImportJobAdmin(admin.ModelAdmin):
             raise PermissionDenied
         form = ImportForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            job = jobs.queue_import(source=form.cleaned_data["source"].strip(), kind=form.cleaned_data["kind"],
-                                    user=request.user)
+            source = "\n".join(line.strip() for line in form.cleaned_data["source"].splitlines() if line.strip())
+            job = jobs.queue_import(source=source, kind=form.cleaned_data["kind"], user=request.user)
             messages.success(request, f"Queued {job}: a worker will start it.")
             return redirect("admin:movies_importjob_change", job.pk)
         context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form,

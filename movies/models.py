@@ -34,6 +34,7 @@ class Movie(models.Model):
     tmdb_id = models.PositiveIntegerField(unique=True, null=True, blank=True)
     wikipedia_title = models.CharField(max_length=255, unique=True, null=True, blank=True)
     wikipedia_page_id = models.PositiveBigIntegerField(unique=True, null=True, blank=True)
+    directors = models.JSONField(default=list, blank=True, help_text="From the Wikipedia infobox.")
 
     # Denormalized from the ratings (movies/stats.py), so that pages sort and show them without aggregating the
     # ratings table: kept current by the rating service and refreshed for every movie after each import.
@@ -148,6 +149,7 @@ class ImportJob(models.Model):
     stage = models.CharField(max_length=200, blank=True, help_text="What the import is doing now.")
     progress = models.FloatField(default=0.0, help_text="0 to 1.")
     counts = models.JSONField(default=dict, blank=True, help_text="Rows created, updated and skipped per table.")
+    options = models.JSONField(default=dict, blank=True, help_text="Settings of this import, e.g. a threshold.")
     error = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="import_jobs")
@@ -164,3 +166,32 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+
+class ImportPart(models.Model):
+    """One task's share of a fanned-out import: a file, or a byte range of one (Wikipedia dumps).
+
+    The last part to finish, seen under a lock on its job row, starts the job's final step.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        DONE = "done"
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="parts")
+    number = models.PositiveIntegerField()
+    path = models.CharField(max_length=2000)
+    label = models.CharField(max_length=2000, help_text="How messages name the file.")
+    compression = models.CharField(max_length=10)
+    start = models.PositiveBigIntegerField(default=0)
+    end = models.PositiveBigIntegerField(null=True, blank=True)
+    first_page_id = models.PositiveBigIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    counts = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["job", "number"], name="importpart_unique_number")]
+        ordering = ["job", "number"]
+
+    def __str__(self):
+        return f"part {self.number} of {self.job}"

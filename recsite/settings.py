@@ -10,7 +10,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from recsite.env import env_bool, env_int, env_list, env_path, env_str
+from recsite.env import env_bool, env_float, env_int, env_list, env_path, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -30,6 +30,10 @@ MODEL_DIR = env_path("MODEL_DIR", DATA_DIR / "models")  # Embedding Projector ex
 TENSORBOARD_DIR = env_path("TENSORBOARD_DIR", DATA_DIR / "tensorboard")  # training logs, one folder per run
 MOVIELENS_DEMO_URL = env_str("MOVIELENS_DEMO_URL",
                              "https://files.grouplens.org/datasets/movielens/ml-latest-small.zip")
+# Wikipedia import: link targets in more than this share of the imported films are dropped as too
+# common to say anything (newspapers, "Film director"); and the compressed bytes one task parses.
+WIKIPEDIA_COMMON_LINK_SHARE = env_float("WIKIPEDIA_COMMON_LINK_SHARE", 0.2)
+WIKIPEDIA_PART_BYTES = env_int("WIKIPEDIA_PART_BYTES", 256 * 1024**2)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -37,10 +37,16 @@ def test_setup_demo_does_not_import_twice(release):
     assert ImportJob.objects.count() == 1
 
 
-def test_setup_demo_without_a_wikipedia_importer_says_so(release, capsys):
-    call_command("setup_demo", str(release.path), wikipedia="/nowhere/enwiki.xml.bz2", verbosity=0)
-    out = capsys.readouterr().out
-    assert "Wikipedia" in out and Rating.objects.filter(user__username="demo").exists()
+def test_setup_demo_imports_a_wikipedia_dump_once(release, tmp_path):
+    from movies.models import WikiLink
+    from movies.synthetic_wikipedia import generate_dump
+
+    dump = generate_dump(tmp_path / "wiki", articles=200, layout="multistream", seed=1)
+    call_command("setup_demo", str(release.path), wikipedia=str(dump.files[0]), verbosity=0)
+    links = WikiLink.objects.count()
+    assert links > 0 and ImportJob.objects.filter(kind="wikipedia", status="succeeded").count() == 1
+    call_command("setup_demo", str(release.path), wikipedia=str(dump.files[0]), verbosity=0)
+    assert WikiLink.objects.count() == links and ImportJob.objects.filter(kind="wikipedia").count() == 1
 
 
 @pytest.mark.integration

@@ -3,7 +3,7 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management import call_command, get_commands
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from ml.models import ModelKind
@@ -59,9 +59,6 @@ class Command(BaseCommand):
 
     def _import_wikipedia(self, dump: str) -> None:
         if WikiLink.objects.exists():
-            self.stdout.write("Wikipedia links already imported; skipping the dump.")
-        elif "import_wikipedia" in get_commands():
-            call_command("import_wikipedia", dump)
+            self.stdout.write("Wikipedia links already imported; skipping the dump (run import_wikipedia to update).")
         else:
-            self.stdout.write(self.style.WARNING(
-                "No Wikipedia importer in this version yet (manage.py import_wikipedia is pending): dump skipped."))
+            call_command("import_wikipedia", dump)

@@ -13,7 +13,7 @@ def fill_stats(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("movies", "0001_initial"),
+        ("movies", "0002_wikipedia"),
     ]
 
     operations = [
