@@ -2,7 +2,8 @@
 
 Counts and averages come from the columns the rating service keeps current on each movie (movies/stats.py), so
 no page aggregates the ratings table. Lists that every visitor sees (genres, decades, onboarding candidates) are
-cached for a few minutes.
+cached for a few minutes, the home rows' choice of movies for one. A user's picks and folded-in vector are cached
+under a key that any rating write changes (_ratings_state), and a movie's neighbour lists per model versions.
 """
 import unicodedata
 from dataclasses import dataclass
@@ -27,7 +28,8 @@ TOP_RATED_MIN_VOTES = 20
 # A rating sort that trusts a movie's own average more the more ratings it has (a Bayesian average: the
 # average of PRIOR_VOTES imaginary ratings of PRIOR_MEAN stars mixed in).
 PRIOR_VOTES, PRIOR_MEAN = 10, 3.5
-ARTICLES = ("the ", "a ", "an ", "le ", "la ", "les ", "l'", "el ", "los ", "las ", "il ", "der ", "die ", "das ")
+# Not German's "die": "die hard" must keep its first word.
+ARTICLES = ("the ", "a ", "an ", "le ", "la ", "les ", "l'", "el ", "los ", "las ", "il ")
 SORTS = {"popular": "Most rated", "rating": "Highest rated", "newest": "Newest", "oldest": "Oldest",
          "title": "Title"}
 

@@ -62,3 +62,9 @@ def test_browse_escapes_titles_and_the_query(client, db):
     Movie.objects.create(title="<script>alert(1)</script>")
     html = client.get(reverse("browse"), {"q": "<script>"}).content.decode()
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_search_keeps_a_first_word_that_only_looks_like_an_article(client, db):
+    Movie.objects.create(title="Die Hard", year=1988, num_ratings=100)
+    Movie.objects.create(title="Hard Target", year=1993, num_ratings=200)
+    assert titles(client.get(reverse("browse"), {"q": "die hard"})) == ["Die Hard"]
