@@ -46,7 +46,7 @@ def movie_card(context, movie, because=None, rate=False, value=None):
     url = path_for("movie", movie.pk)
     title = escape(movie.title)
     meta = str(movie.year) if movie.year else ""
-    if movie.num_ratings:
+    if movie.num_ratings and movie.mean_rating is not None:
         meta += (f' · <span class="avg" title="average of {movie.num_ratings} ratings">★ {movie.mean_rating:.1f}'
                  f'</span> <span class="count">({movie.num_ratings})</span>')
     reason = (f'<div class="because">Because you rated <a href="{path_for("movie", because.pk)}">'
