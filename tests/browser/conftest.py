@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 DESKTOP, MOBILE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
@@ -35,6 +36,10 @@ def browser(live_server):
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
             yield browser
             browser.close()
+            # While the loop runs, Django keeps this thread's connections apart from the ones it uses once the
+            # loop has stopped (asgiref's Local follows the async context): close those of the test here, or the
+            # test database cannot be dropped at the end ("being accessed by other users").
+            connections.close_all()
     finally:
         if previous is None:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
