@@ -35,6 +35,6 @@ def test_onboarding_marks_what_you_rated(as_viewer, viewer, catalog):
 def test_log_in_and_out(client, viewer):
     response = client.post(reverse("login"), {"username": "viewer", "password": "a-long-password-1"})
     assert response.status_code == 302
-    assert "Log out viewer" in client.get(reverse("home")).content.decode()
+    assert 'Log out<span class="who"> viewer</span>' in client.get(reverse("home")).content.decode()
     client.post(reverse("logout"))
     assert "Log in" in client.get(reverse("home")).content.decode()
