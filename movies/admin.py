@@ -1,6 +1,12 @@
-"""Django admin for the catalog, ratings and import jobs."""
-from django.contrib import admin
+"""Django admin for the catalog, ratings and import jobs, with a form that starts an import."""
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 
+from movies import jobs
 from movies.models import Genre, ImportJob, Movie, MovieLensAccount, Rating, Tag, WikiLink
 
 
@@ -50,15 +56,42 @@ class MovieLensAccountAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
 
 
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(choices=ImportJob.Kind.choices, initial=ImportJob.Kind.MOVIELENS)
+    source = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+                             help_text="A path on the worker's machine (directory, .zip, dump file) or an http(s) URL; "
+                                       "for Wikipedia, all the parts of a dump, one a line.")
+
+
 @admin.register(ImportJob)
 class ImportJobAdmin(admin.ModelAdmin):
     list_display = ["id", "kind", "source", "status", "stage", "percent_done", "created_at", "finished_at"]
     list_filter = ["kind", "status"]
     readonly_fields = [field.name for field in ImportJob._meta.fields]
+    change_list_template = "admin/movies/importjob/change_list.html"
+    change_form_template = "admin/movies/importjob/change_form.html"
 
     @admin.display(description="progress")
     def percent_done(self, job):
         return f"{job.progress:.0%}"
 
     def has_add_permission(self, request):
-        return False  # jobs are started by the import command or (later) the import form
+        return False  # jobs are started by the import form below (or the import command), never typed in
+
+    def get_urls(self):
+        return [path("start/", self.admin_site.admin_view(self.start_view), name="movies_importjob_start"),
+                *super().get_urls()]
+
+    def start_view(self, request):
+        """A form that queues an import for a worker, then opens the job's page, which follows it live."""
+        if not request.user.has_perm("movies.add_importjob"):
+            raise PermissionDenied
+        form = ImportForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            source = "\n".join(line.strip() for line in form.cleaned_data["source"].splitlines() if line.strip())
+            job = jobs.queue_import(source=source, kind=form.cleaned_data["kind"], user=request.user)
+            messages.success(request, f"Queued {job}: a worker will start it.")
+            return redirect("admin:movies_importjob_change", job.pk)
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
+                   "title": "Start an import"}
+        return TemplateResponse(request, "admin/movies/importjob/start.html", context)

@@ -1,10 +1,11 @@
-"""The demo the run command sets up: a catalog to browse and two accounts to log in with."""
-from datetime import UTC, datetime
+"""The demo the run command sets up: a catalog to browse, two accounts to log in with, trained models."""
+import time
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 
-from movies.models import Movie, Rating
+from movies.models import Movie
+from movies.ratings import set_rating
 
 DEMO_USERNAME, ADMIN_USERNAME = "demo", "admin"
 
@@ -27,9 +28,37 @@ def rate_for_demo(count: int = 15) -> int:
     popular = Movie.objects.annotate(n=Count("ratings", distinct=True)).filter(n__gt=0).order_by("-n", "pk")
     liked = list(popular.filter(Q(genres__name="Sci-Fi") | Q(genres__name="Action")).distinct()[: count - 5])
     disliked = list(popular.filter(genres__name="Romance").exclude(pk__in=[m.pk for m in liked])[:5])
-    now = datetime.now(UTC)
     for movie in liked:
-        Rating.objects.update_or_create(user=demo, movie=movie, defaults={"value": 4.5, "rated_at": now})
+        set_rating(user=demo, movie=movie, value=4.5)
     for movie in disliked:
-        Rating.objects.update_or_create(user=demo, movie=movie, defaults={"value": 1.5, "rated_at": now})
+        set_rating(user=demo, movie=movie, value=1.5)
     return len(liked) + len(disliked)
+
+
+def train_missing_models(kinds, *, report=print, timeout: float = 1800, poll: float = 2.0) -> list:
+    """Queue a training run for each kind without an active model version, for the Celery worker, and wait until
+    every run has ended, reporting its stage and progress as it changes; returns the runs (none when all kinds
+    already have an active version)."""
+    from ml import runs
+    from ml.models import ModelVersion, TrainingRun
+
+    queued = []
+    for kind in kinds:
+        if ModelVersion.objects.filter(kind=kind, is_active=True).exists():
+            report(f"{kind}: a model version is already active.")
+            continue
+        run, created = runs.start_run(kind)
+        report(f"{kind}: {'queued' if created else 'already queued or running:'} training run {run.pk} for the worker.")
+        queued.append(run.pk)
+    deadline, last = time.monotonic() + timeout, {}
+    while queued and time.monotonic() < deadline:
+        current = list(TrainingRun.objects.filter(pk__in=queued))
+        for run in current:
+            line = f"{run.kind}: {run.status}, {run.stage or 'waiting for the worker'} ({run.progress:.0%})"
+            if last.get(run.pk) != line:
+                report(line)
+                last[run.pk] = line
+        if all(run.status in (TrainingRun.Status.SUCCEEDED, TrainingRun.Status.FAILED) for run in current):
+            return current
+        time.sleep(poll)
+    return list(TrainingRun.objects.filter(pk__in=queued))

@@ -2,6 +2,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 RATING_VALUES = [step / 2 for step in range(1, 11)]  # 0.5, 1.0, ... 5.0
 
@@ -35,15 +36,24 @@ class Movie(models.Model):
     wikipedia_page_id = models.PositiveBigIntegerField(unique=True, null=True, blank=True)
     directors = models.JSONField(default=list, blank=True, help_text="From the Wikipedia infobox.")
 
+    # Denormalized from the ratings (movies/stats.py), so that pages sort and show them without aggregating the
+    # ratings table: kept current by the rating service and refreshed for every movie after each import.
+    num_ratings = models.PositiveIntegerField(default=0, editable=False)
+    mean_rating = models.FloatField(null=True, blank=True, editable=False)
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["title", "year"]
-        indexes = [models.Index(fields=["title"])]
+        indexes = [models.Index(fields=["title"]),
+                   models.Index(fields=["-num_ratings", "id"], name="movie_popularity_idx")]
 
     def __str__(self):
         return f"{self.title} ({self.year})" if self.year else self.title
+
+    def get_absolute_url(self):
+        return reverse("movie", args=[self.pk])
 
 
 class MovieLensAccount(models.Model):

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from movies.models import RATING_VALUES, Movie, Rating
+from movies.stats import refresh_stats
 
 MIN_STARS, MAX_STARS = RATING_VALUES[0], RATING_VALUES[-1]
 
@@ -43,11 +44,16 @@ def set_rating(*, user, movie: Movie, value) -> tuple[Rating, bool]:
         stars = validate_stars(value)
     except ValidationError as error:
         raise ValidationError({"value": error.error_list}) from None
-    return Rating.objects.update_or_create(user=user, movie=movie,
-                                           defaults={"value": stars, "rated_at": timezone.now()})
+    rating, created = Rating.objects.update_or_create(user=user, movie=movie,
+                                                      defaults={"value": stars, "rated_at": timezone.now()})
+    refresh_stats([movie.pk])  # the movie's average and count, as pages show them
+    return rating, created
 
 
+@transaction.atomic
 def remove_rating(*, user, movie: Movie) -> bool:
     """Delete `user`'s rating of `movie`; returns whether there was one."""
     deleted, _ = Rating.objects.filter(user=user, movie=movie).delete()
+    if deleted:
+        refresh_stats([movie.pk])
     return deleted > 0

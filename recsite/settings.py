@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # trigram search and unaccent (unused on SQLite)
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -50,6 +51,8 @@ INSTALLED_APPS = [
     "movies",
     "ml",
     "api",
+    "web",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -101,6 +104,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -2,10 +2,9 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from movies import views
-
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("web.urls")),
+    path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
 ]

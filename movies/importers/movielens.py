@@ -16,6 +16,7 @@ from movies.importers.ratings import load_ratings
 from movies.importers.readers import iter_tags, read_links, read_movies
 from movies.importers.sources import open_dataset
 from movies.importers.tags import load_tags
+from movies.stats import refresh_stats
 
 IMPORT_LOCK = 7_221_001  # advisory lock key: one MovieLens import at a time on PostgreSQL
 
@@ -53,6 +54,8 @@ def import_movielens(source: str, *, dataset: str | None = None, progress: Progr
         counts |= load_ratings(files, fmt, movies=movie_ids, accounts=accounts,
                                on_block=lambda block: progress.advance(block.bytes_done / ratings_size))
         counts["users_created"] = accounts.created
+        progress.stage("counting ratings per movie", 0.0)
+        refresh_stats()
     progress.stage("done", 0.0)
     progress.advance(1.0)
     return counts

@@ -35,3 +35,40 @@ def test_setup_demo_does_not_import_twice(release):
     call_command("setup_demo", str(release.path), verbosity=0)
     call_command("setup_demo", str(release.path), verbosity=0)
     assert ImportJob.objects.count() == 1
+
+
+def test_setup_demo_imports_a_wikipedia_dump_once(release, tmp_path):
+    from movies.models import WikiLink
+    from movies.synthetic_wikipedia import generate_dump
+
+    dump = generate_dump(tmp_path / "wiki", articles=200, layout="multistream", seed=1)
+    call_command("setup_demo", str(release.path), wikipedia=str(dump.files[0]), verbosity=0)
+    links = WikiLink.objects.count()
+    assert links > 0 and ImportJob.objects.filter(kind="wikipedia", status="succeeded").count() == 1
+    call_command("setup_demo", str(release.path), wikipedia=str(dump.files[0]), verbosity=0)
+    assert WikiLink.objects.count() == links and ImportJob.objects.filter(kind="wikipedia").count() == 1
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_setup_demo_trains_the_missing_models_on_a_worker(release, celery_worker_process, capsys, monkeypatch):
+    """The run command's end state: the worker trained a ratings model, so the demo's picks come from it."""
+    from django.contrib.auth import get_user_model
+
+    from ml import runs, serving
+    from ml.models import ModelVersion
+    from ml.recommendations import picks_for
+
+    start_run = runs.start_run
+    small = {"dimensions": 8, "rank_dimensions": 8, "max_epochs": 3, "patience": 1, "batch_size": 256}
+    monkeypatch.setattr(runs, "start_run", lambda kind, **kwargs: start_run(kind, parameters=small))
+    call_command("setup_demo", str(release.path), train=True, verbosity=0)
+
+    assert ModelVersion.objects.filter(kind="ratings", is_active=True).exists()
+    out = capsys.readouterr().out
+    assert "ratings: succeeded" in out and "--wikipedia DUMP" in out
+    serving.forget()
+    demo = get_user_model().objects.get(username="demo")
+    rated = set(Rating.objects.filter(user=demo).values_list("movie_id", flat=True))
+    picks = picks_for(user=demo, k=10)
+    assert len(picks) == 10 and not {pick.movie.pk for pick in picks} & rated

@@ -1,0 +1,255 @@
+"""Benchmark of the website under load: the movie page and the picks page against a trivial Django view.
+
+    .venv/bin/python bench/web.py [--duration SECONDS] [--connections N] [--fresh] [--out FILE]
+
+In one run, on this machine, over loopback:
+
+1. a scratch PostgreSQL database (``bench_web``) with ml-latest-small imported (``--source``, default
+   ../shared/data/ml-latest-small), the demo accounts, and a collaborative-filtering model trained here (3
+   epochs, default dimensions: the bars are about serving, not model quality) and activated; kept between runs
+   and reused unless ``--fresh``;
+2. gunicorn (``--workers``, default 2 × cores, sync workers, DEBUG off, one BLAS thread each) serving the site
+   with bench/web_settings.py, which adds ``/bench/trivial/`` (a view that returns "ok" through the same
+   middleware);
+3. wrk (Debian's ``wrk``; installed with apt-get if missing) with ``--connections`` (default 16) open
+   connections for ``--duration`` seconds each on: the trivial view, a movie page (wrk cycles through 200 of
+   the most rated movies) and the picks page, signed in as the demo user (a session cookie), after a warm-up.
+
+Bars (issue 5): movie page and picks page each p99 ≤ 50 ms, throughput ≥ 50% of the trivial view's, zero
+errors (non-2xx responses or socket errors). Prints the results and writes them as Markdown (default
+bench/results/web.md) with the machine, the date and the load average.
+"""
+import argparse
+import os
+import platform
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PYTHON = str(REPO / ".venv" / "bin" / "python")
+RESULTS = REPO / "bench" / "results" / "web.md"
+POSTGRES = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+DATABASE = "bench_web"
+P99_BAR_MS, THROUGHPUT_BAR = 50.0, 0.5
+PORT = 8811
+
+SETUP = r"""
+import sys
+import django
+django.setup()
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.management import call_command
+from ml import runs
+from ml.models import ModelVersion, TrainingRun
+from movies.models import Movie
+
+source, epochs = sys.argv[1], int(sys.argv[2])
+call_command("migrate", verbosity=0)
+call_command("setup_demo", source, verbosity=0)
+if not ModelVersion.objects.filter(kind="ratings", is_active=True).exists():
+    run = TrainingRun.objects.create(kind="ratings", parameters={"max_epochs": epochs})
+    run = runs.execute_run(run.pk)
+    assert run.status == "succeeded", run.error
+demo = get_user_model().objects.get(username="demo")
+session = SessionStore()
+session.update({SESSION_KEY: str(demo.pk), BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+                HASH_SESSION_KEY: demo.get_session_auth_hash()})
+session.create()
+print("SESSION", session.session_key)
+print("MOVIES", " ".join(str(pk) for pk in Movie.objects.order_by("-num_ratings", "id")
+                         .values_list("pk", flat=True)[:200]))
+"""
+
+# wrk script: cycles through the movie ids given in MOVIE_IDS (space-separated) for the movie page.
+MOVIE_LUA = """
+local ids = {}
+for id in string.gmatch(os.getenv("MOVIE_IDS"), "%d+") do table.insert(ids, id) end
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("GET", "/movies/" .. ids[(n % #ids) + 1] .. "/")
+end
+"""
+
+
+def sh(*command, env=None, check=True, capture=False):
+    return subprocess.run(command, env=env, check=check, text=True, capture_output=capture, cwd=REPO)
+
+
+def ensure_wrk() -> str:
+    if shutil.which("wrk") is None:
+        print("wrk is missing: apt-get install -y wrk")
+        sh("apt-get", "install", "-y", "-q", "wrk")
+    return shutil.which("wrk")
+
+
+def prepare_database(source: str, epochs: int, fresh: bool, env: dict) -> tuple[str, list[str]]:
+    import psycopg2
+
+    admin = psycopg2.connect(f"{POSTGRES}/postgres")
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        if fresh:
+            cursor.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE])
+        if cursor.fetchone() is None:
+            cursor.execute(f"CREATE DATABASE {DATABASE}")
+    admin.close()
+    started = time.monotonic()
+    out = sh(PYTHON, "-c", SETUP, source, str(epochs), env=env, capture=True).stdout
+    print(f"database ready in {time.monotonic() - started:.0f} s")
+    session = re.search(r"^SESSION (\S+)", out, re.M).group(1)
+    movies = re.search(r"^MOVIES (.*)$", out, re.M).group(1).split()
+    return session, movies
+
+
+def wait_until_up(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"gunicorn did not answer at {url}")
+
+
+def check_page(base: str, path: str, session: str) -> None:
+    """The page answers 200 to the demo's session (not a redirect to the login page, which wrk would count as
+    a success)."""
+    import http.client
+    from urllib.parse import urlparse
+
+    url = urlparse(base)
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+    connection.request("GET", path, headers={"Cookie": f"sessionid={session}"})
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    if response.status != 200:
+        raise SystemExit(f"GET {path} answered {response.status}, not 200: the bench would measure the wrong page")
+
+
+def parse_wrk(text: str) -> dict:
+    def ms(value: str) -> float:
+        number, unit = re.match(r"([\d.]+)(us|ms|s)", value).groups()
+        return float(number) * {"us": 1e-3, "ms": 1.0, "s": 1e3}[unit]
+
+    latency = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", text, re.M))
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", text))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)),
+            "requests": int(re.search(r"(\d+) requests in", text).group(1)),
+            "p50": ms(latency["50"]), "p90": ms(latency["90"]), "p99": ms(latency["99"]),
+            "errors": errors + (int(non_2xx.group(1)) if non_2xx else 0)}
+
+
+def load(wrk: str, url: str, *, connections: int, duration: int, session: str, script: str | None,
+         env: dict) -> dict:
+    command = [wrk, "-t", "2", "-c", str(connections), "-d", f"{duration}s", "--latency", "--timeout", "5s",
+               "-H", f"Cookie: sessionid={session}"]
+    if script:
+        command += ["-s", script]
+    result = subprocess.run([*command, url], text=True, capture_output=True, env=env, check=True)
+    return parse_wrk(result.stdout)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--source", default=str(REPO.parent / "shared" / "data" / "ml-latest-small"))
+    parser.add_argument("--duration", type=int, default=20, help="seconds of load per page (default 20)")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
+    parser.add_argument("--epochs", type=int, default=3, help="training epochs of the CF model (default 3)")
+    parser.add_argument("--fresh", action="store_true", help="drop and rebuild the scratch database")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args()
+
+    wrk = ensure_wrk()
+    data_dir = Path(tempfile.mkdtemp(prefix="bench-web-"))
+    env = {**os.environ, "DATABASE_URL": f"{POSTGRES}/{DATABASE}", "DEBUG": "false", "SECRET_KEY": "bench-only",
+           "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_SSL_REDIRECT": "false", "DATA_DIR": str(data_dir),
+           "DJANGO_SETTINGS_MODULE": "recsite.settings", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+           "LOG_LEVEL": "WARNING", "PYTHONPATH": str(REPO)}
+    session, movies = prepare_database(args.source, args.epochs, args.fresh, env)
+
+    server_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.web_settings"}
+    server = subprocess.Popen(
+        [str(REPO / ".venv" / "bin" / "gunicorn"), "recsite.wsgi", "--bind", f"127.0.0.1:{PORT}",
+         "--workers", str(args.workers), "--worker-class", "sync", "--log-level", "warning",
+         "--env", "DJANGO_SETTINGS_MODULE=bench.web_settings"], cwd=REPO, env=server_env)
+    base = f"http://127.0.0.1:{PORT}"
+    script = Path(tempfile.mkstemp(suffix=".lua")[1])
+    script.write_text(MOVIE_LUA)
+    wrk_env = {**os.environ, "MOVIE_IDS": " ".join(movies)}
+    targets = [("trivial view", f"{base}/bench/trivial/", None), ("movie page", f"{base}/", str(script)),
+               ("picks page", f"{base}/picks/", None)]
+    results, load_averages = {}, []
+    try:
+        wait_until_up(f"{base}/bench/trivial/")
+        for path in ("/bench/trivial/", f"/movies/{movies[0]}/", "/picks/"):
+            check_page(base, path, session)
+        for _name, url, lua in targets:  # warm-up: every worker loads the model and fills its caches
+            load(wrk, url, connections=args.connections, duration=3, session=session, script=lua, env=wrk_env)
+        for name, url, lua in targets:
+            results[name] = load(wrk, url, connections=args.connections, duration=args.duration, session=session,
+                                 script=lua, env=wrk_env)
+            load_averages.append(os.getloadavg()[0])
+            r = results[name]
+            print(f"{name:13} {r['rps']:8.1f} req/s  p50 {r['p50']:6.1f} ms  p90 {r['p90']:6.1f} ms  "
+                  f"p99 {r['p99']:6.1f} ms  errors {r['errors']}")
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        script.unlink(missing_ok=True)
+        shutil.rmtree(data_dir, ignore_errors=True)
+    write_report(args, results, load_averages)
+
+
+def write_report(args, results: dict, load_averages: list[float]) -> None:
+    trivial = results["trivial view"]["rps"]
+    lines = [
+        "# Website under load (bench/web.py)", "",
+        f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        f"- Machine: {platform.node()}, {os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
+        f"Python {platform.python_version()}; shared with other work (1-minute load average after each page: "
+        f"{', '.join(f'{value:.1f}' for value in load_averages)})",
+        f"- Data: ml-latest-small, collaborative-filtering model trained {args.epochs} epochs; signed in as demo",
+        f"- Server: gunicorn, {args.workers} sync workers, DEBUG off, PostgreSQL on loopback",
+        f"- Load: wrk, {args.connections} connections, {args.duration} s per page after a 3 s warm-up", "",
+        "| page | requests/s | % of trivial | p50 ms | p90 ms | p99 ms | errors | bars |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    verdicts = []
+    for name, r in results.items():
+        share = r["rps"] / trivial if trivial else 0.0
+        if name == "trivial view":
+            verdict = "yardstick" if r["errors"] == 0 else "errors"
+        else:
+            ok = r["p99"] <= P99_BAR_MS and share >= THROUGHPUT_BAR and r["errors"] == 0
+            verdict = "**pass**" if ok else (
+                "**FAIL**: " + ", ".join(reason for reason, bad in [
+                    (f"p99 > {P99_BAR_MS:g} ms", r["p99"] > P99_BAR_MS),
+                    (f"throughput < {THROUGHPUT_BAR:.0%}", share < THROUGHPUT_BAR),
+                    ("errors", r["errors"] > 0)] if bad))
+            verdicts.append(ok)
+        lines.append(f"| {name} | {r['rps']:.1f} | {share:.0%} | {r['p50']:.1f} | {r['p90']:.1f} | {r['p99']:.1f} "
+                     f"| {r['errors']} | {verdict} |")
+    lines += ["", f"Bars: p99 ≤ {P99_BAR_MS:g} ms, throughput ≥ {THROUGHPUT_BAR:.0%} of the trivial view's, "
+              "no errors. " + ("All met." if all(verdicts) else "Not all met (see above).")]
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text("\n".join(lines) + "\n")
+    print(f"written to {args.out}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,70 @@
+"""Browse and search: titles regardless of case, accents and leading articles; genre, decade, sort, pages."""
+import pytest
+from django.urls import reverse
+
+from movies.models import Genre, Movie
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(response):
+    return [movie.title for movie in response.context["page"].object_list]
+
+
+@pytest.fixture
+def classics(db):
+    drama = Genre.objects.create(name="Drama")
+    movies = [Movie.objects.create(title=title, year=year, num_ratings=n, mean_rating=avg)
+              for title, year, n, avg in [("The Godfather", 1972, 200, 4.3), ("The Godfather: Part II", 1974, 150, 4.2),
+                                          ("Amélie", 2001, 120, 4.1), ("Tokyo Godfathers", 2003, 10, 3.9),
+                                          ("Alien", 1979, 180, 4.0)]]
+    for movie in movies[:3]:
+        movie.genres.add(drama)
+    return movies
+
+
+@pytest.mark.parametrize("query", ["godfather", "GODFATHER", "the godfather", "The Godfather"])
+def test_search_ignores_case_and_leading_articles(client, classics, query):
+    assert titles(client.get(reverse("browse"), {"q": query}))[0] == "The Godfather"
+
+
+def test_search_ignores_accents(client, classics):
+    assert titles(client.get(reverse("browse"), {"q": "amelie"})) == ["Amélie"]
+
+
+def test_search_filters_by_genre_and_decade(client, classics):
+    assert titles(client.get(reverse("browse"), {"q": "godfather", "genre": "Drama", "decade": "1970"})) == [
+        "The Godfather", "The Godfather: Part II"]
+
+
+@pytest.mark.parametrize("sort, first", [("popular", "The Godfather"), ("rating", "The Godfather"),
+                                         ("newest", "Tokyo Godfathers"), ("oldest", "The Godfather"),
+                                         ("title", "Alien")])
+def test_browse_sorts(client, classics, sort, first):
+    assert titles(client.get(reverse("browse"), {"sort": sort}))[0] == first
+
+
+def test_browse_ignores_unknown_filters(client, classics):
+    page = client.get(reverse("browse"), {"genre": "Nope", "decade": "abc", "sort": "nope", "page": "x"})
+    assert page.status_code == 200 and len(titles(page)) == 5
+
+
+def test_browse_pages_through_the_catalog(client, db, django_assert_max_num_queries):
+    Movie.objects.bulk_create(Movie(title=f"Film {n:02d}", year=2000) for n in range(30))
+    with django_assert_max_num_queries(6):
+        first = client.get(reverse("browse"), {"sort": "title"})
+    second = client.get(reverse("browse"), {"sort": "title", "page": 2})
+    assert len(titles(first)) == 24 and len(titles(second)) == 6
+    assert 'href="?sort=title&amp;page=2"' in first.content.decode()
+
+
+def test_browse_escapes_titles_and_the_query(client, db):
+    Movie.objects.create(title="<script>alert(1)</script>")
+    html = client.get(reverse("browse"), {"q": "<script>"}).content.decode()
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_search_keeps_a_first_word_that_only_looks_like_an_article(client, db):
+    Movie.objects.create(title="Die Hard", year=1988, num_ratings=100)
+    Movie.objects.create(title="Hard Target", year=1993, num_ratings=200)
+    assert titles(client.get(reverse("browse"), {"q": "die hard"}))[0] == "Die Hard"  # though less rated

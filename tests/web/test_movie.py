@@ -1,0 +1,70 @@
+"""The movie page: facts, links out, numbers, your rating and predicted rating, two neighbour lists as bars."""
+import pytest
+from django.urls import reverse
+
+from movies.models import Movie
+from movies.ratings import set_rating
+from tests.web.conftest import activate_models
+
+pytestmark = pytest.mark.django_db
+
+
+def test_movie_page_shows_facts_links_and_numbers(client, catalog):
+    movie = catalog["scifi"][0]
+    html = client.get(reverse("movie", args=[movie.pk])).content.decode()
+    assert "Scifi 0" in html and "(1980)" in html and "Sci-Fi" in html
+    assert f"https://www.imdb.com/title/{movie.imdb_id}/" in html
+    assert f"https://www.themoviedb.org/movie/{movie.tmdb_id}" in html
+    assert "<strong>4.2</strong> / 5 from 5 ratings" in html
+    assert "Log in</a> or" in html
+
+
+def test_movie_page_lists_neighbours_with_bars_never_the_movie_itself(as_viewer, viewer, models,
+                                                                       django_assert_max_num_queries):
+    movie = models["scifi"][0]
+    set_rating(user=viewer, movie=models["scifi"][1], value=4.5)
+    as_viewer.get(reverse("movie", args=[movie.pk]))  # loads the models' vectors once per process
+    with django_assert_max_num_queries(14):
+        page = as_viewer.get(reverse("movie", args=[movie.pk]))
+    html = page.content.decode()
+    similar, also_liked = (section.split("</ol>")[0] for section in html.split('<ol class="bars">')[1:])
+    for listed in (similar, also_liked):
+        assert listed.count('class="bar"') == 10 and listed.count("Scifi") == 10 and "Romance" not in listed
+        assert f'href="/movies/{movie.pk}/"' not in listed  # never its own neighbour
+    assert 'aria-label="similarity 0.9' in similar or 'aria-label="similarity 1.00"' in similar
+    assert page.context["predicted"] is not None and "We think you'd give it" in html
+
+
+def test_movie_page_without_a_link_model_says_how_to_import_wikipedia(client, catalog):
+    activate_models(catalog, links=False)
+    page = client.get(reverse("movie", args=[catalog["scifi"][0].pk]))
+    html = page.content.decode()
+    assert "No link model yet" in html and "import_wikipedia" in html
+    assert html.count('class="bar"') == 10
+
+
+def test_movie_page_shows_your_rating_checked(as_viewer, viewer, catalog):
+    movie = catalog["romance"][0]
+    set_rating(user=viewer, movie=movie, value=3.5)
+    html = as_viewer.get(reverse("movie", args=[movie.pk])).content.decode()
+    assert 'value="3.5" checked' in html
+
+
+def test_movie_page_escapes_the_title(client, db):
+    movie = Movie.objects.create(title="<script>alert(1)</script>", wikipedia_title="<b>x</b>")
+    html = client.get(reverse("movie", args=[movie.pk])).content.decode()
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<b>x</b>" not in html
+
+
+def test_unknown_movie_is_404(client, db):
+    assert client.get(reverse("movie", args=[999999])).status_code == 404
+
+
+def test_neighbour_lists_follow_a_newly_activated_model(client, catalog):
+    """The lists are rendered once per movie and model versions: activating another version shows its lists."""
+    activate_models(catalog, links=False)
+    url = reverse("movie", args=[catalog["scifi"][0].pk])
+    assert "No link model yet" in client.get(url).content.decode()
+    activate_models(catalog)
+    assert "No link model yet" not in client.get(url).content.decode()

@@ -1,0 +1,250 @@
+"""What the pages read: movie lists, a movie's numbers, search (selectors; no writes).
+
+Counts and averages come from the columns the rating service keeps current on each movie (movies/stats.py), so
+no page aggregates the ratings table. Lists that every visitor sees (genres, decades, onboarding candidates) are
+cached for a few minutes, the home rows' choice of movies for one. A user's picks and folded-in vector are cached
+under a key that any rating write changes (_ratings_state), and a movie's neighbour lists per model versions.
+"""
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, ExpressionWrapper, F, FloatField, Max, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from ml import serving
+from ml.collaborative import DEFAULT_PARAMS
+from ml.fold_in import fold_in_ratings
+from ml.models import ModelKind
+from ml.recommendations import Pick, picks_for, similar_to
+from movies.models import Genre, Movie, Rating
+
+LIST_CACHE_SECONDS = 300
+TOP_RATED_MIN_VOTES = 20
+# A rating sort that trusts a movie's own average more the more ratings it has (a Bayesian average: the
+# average of PRIOR_VOTES imaginary ratings of PRIOR_MEAN stars mixed in).
+PRIOR_VOTES, PRIOR_MEAN = 10, 3.5
+# Not German's "die": "die hard" must keep its first word.
+ARTICLES = ("the ", "a ", "an ", "le ", "la ", "les ", "l'", "el ", "los ", "las ", "il ")
+SORTS = {"popular": "Most rated", "rating": "Highest rated", "newest": "Newest", "oldest": "Oldest",
+         "title": "Title"}
+
+
+def movie_cards() -> QuerySet:
+    """Movies with what a card shows (title, year, count, average): one query, no joins."""
+    return Movie.objects.only("id", "title", "year", "num_ratings", "mean_rating")
+
+
+def popular(k: int = 12) -> list[Movie]:
+    return list(movie_cards().filter(num_ratings__gt=0).order_by("-num_ratings", "id")[:k])
+
+
+def top_rated(k: int = 12) -> list[Movie]:
+    movies = movie_cards().filter(num_ratings__gte=TOP_RATED_MIN_VOTES).order_by("-mean_rating", "-num_ratings")
+    return list(movies[:k])
+
+
+def recently_added(k: int = 12) -> list[Movie]:
+    return list(movie_cards().order_by("-created_at", "-year", "-id")[:k])
+
+
+ROWS_CACHE_SECONDS = 60
+
+
+def home_rows(k: int = 12, *, with_popular: bool = True) -> dict[str, list[Movie]]:
+    """The home page's lists (popular, top rated, recently added): which movies is cached for a minute, their
+    numbers are read fresh, all in one query."""
+    def load():
+        return {"popular": [m.pk for m in popular(k)], "top_rated": [m.pk for m in top_rated(k)],
+                "recent": [m.pk for m in recently_added(k)]}
+    ids = cache.get_or_set(f"web:home-rows:{k}", load, ROWS_CACHE_SECONDS)
+    if not with_popular:
+        ids = {**ids, "popular": []}
+    movies = movie_cards().in_bulk({pk for row in ids.values() for pk in row})
+    return {name: [movies[pk] for pk in row if pk in movies] for name, row in ids.items()}
+
+
+def genres_with_counts() -> list[dict]:
+    """Every genre with its number of movies (cached)."""
+    def load():
+        return list(Genre.objects.annotate(movie_count=Count("movies")).filter(movie_count__gt=0)
+                    .order_by("name").values("name", "movie_count"))
+    return cache.get_or_set("web:genres", load, LIST_CACHE_SECONDS)
+
+
+def genre_names() -> list[str]:
+    return [genre["name"] for genre in genres_with_counts()]
+
+
+def decades() -> list[int]:
+    """The decades of the catalog, newest first (cached)."""
+    def load():
+        years = Movie.objects.filter(year__isnull=False).values_list("year", flat=True).distinct()
+        return sorted({year // 10 * 10 for year in years}, reverse=True)
+    return cache.get_or_set("web:decades", load, LIST_CACHE_SECONDS)
+
+
+def plain(text: str) -> str:
+    """Lower case, accents off, a leading article off: what search compares ("Le Fabuleux…" → "fabuleux…")."""
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    text = " ".join(text.lower().split())
+    for article in ARTICLES:
+        if text.startswith(article) and len(text) > len(article):
+            return text[len(article):]
+    return text
+
+
+def browse(*, query: str = "", genre: str = "", decade: int | None = None, sort: str = "popular") -> QuerySet:
+    """Movies matching a title search (case, accents and leading articles ignored; on PostgreSQL also small typos
+    by trigram similarity), a genre and a decade, in the given order (best match first when searching)."""
+    movies = movie_cards()
+    if genre:
+        movies = movies.filter(genres__name=genre)
+    if decade is not None:
+        movies = movies.filter(year__gte=decade, year__lt=decade + 10)
+    words = plain(query)
+    order = _ordering(sort)
+    if words and connection.vendor == "postgresql":
+        from django.contrib.postgres.search import TrigramWordSimilarity
+
+        movies = movies.annotate(match=TrigramWordSimilarity(Value(words), "title__unaccent"))
+        movies = movies.filter(Q(title__unaccent__icontains=words) | Q(match__gte=0.5))
+        if sort == "popular":  # a search's own order: the best match first, popular ones among equals
+            order = ["-match", *order]
+    elif words:
+        movies = movies.filter(title__icontains=words)
+    return movies.order_by(*order)
+
+
+def _ordering(sort: str) -> list:
+    if sort == "rating":
+        weighted = ExpressionWrapper(
+            (Coalesce(F("mean_rating"), Value(0.0)) * F("num_ratings") + Value(PRIOR_VOTES * PRIOR_MEAN))
+            / (F("num_ratings") + Value(PRIOR_VOTES)), output_field=FloatField())
+        return [weighted.desc(), "-num_ratings", "id"]
+    return {"newest": [F("year").desc(nulls_last=True), "title"], "oldest": [F("year").asc(nulls_last=True), "title"],
+            "title": ["title", "year"]}.get(sort, ["-num_ratings", "id"])
+
+
+@dataclass(frozen=True)
+class Links:
+    imdb: str | None
+    tmdb: str | None
+    wikipedia: str | None
+
+
+def links_out(movie: Movie) -> Links:
+    from urllib.parse import quote
+
+    return Links(
+        imdb=f"https://www.imdb.com/title/{movie.imdb_id}/" if movie.imdb_id else None,
+        tmdb=f"https://www.themoviedb.org/movie/{movie.tmdb_id}" if movie.tmdb_id else None,
+        wikipedia=(f"https://en.wikipedia.org/wiki/{quote(movie.wikipedia_title.replace(' ', '_'))}"
+                   if movie.wikipedia_title else None),
+    )
+
+
+def ratings_of(user, movie_ids) -> dict[int, float]:
+    """The user's ratings of these movies, by movie id (one query; none for anonymous visitors)."""
+    if not user.is_authenticated or not movie_ids:
+        return {}
+    return dict(Rating.objects.filter(user=user, movie_id__in=list(movie_ids)).values_list("movie_id", "value"))
+
+
+def onboarding_candidates(k: int = 24) -> list[Movie]:
+    """Well-known movies of varied genres for a new user to rate: the most rated movie of each genre in turn,
+    then the next of each, and so on (cached)."""
+    def load():
+        pool = list(movie_cards().filter(num_ratings__gt=0).order_by("-num_ratings", "id")
+                    .prefetch_related("genres")[:k * 8])
+        chosen, seen_genres = [], set()
+        for _ in range(k):
+            remaining = [movie for movie in pool if movie not in chosen]
+            if not remaining:
+                break
+            fresh = [movie for movie in remaining if not {g.name for g in movie.genres.all()} <= seen_genres]
+            movie = (fresh or remaining)[0]
+            chosen.append(movie)
+            seen_genres |= {genre.name for genre in movie.genres.all()}
+            if not fresh:
+                seen_genres = set()
+        return [movie.pk for movie in chosen]
+    ids = cache.get_or_set("web:onboarding", load, LIST_CACHE_SECONDS)
+    movies = movie_cards().in_bulk(ids)
+    return [movies[pk] for pk in ids if pk in movies]
+
+
+
+PICKS_CACHE_SECONDS = 600
+NEIGHBOURS_CACHE_SECONDS = 600
+NEIGHBOURS = 10
+
+
+def neighbours_html(movie: Movie) -> str:
+    """The movie page's two neighbour lists with their bars (link model; CF), as HTML: the same for everyone, so
+    rendered once per movie and pair of active model versions and then reused."""
+    links = serving.served(ModelKind.LINKS, serving.RATING)
+    ratings = serving.served(ModelKind.RATINGS, serving.RANKING)
+    key = f"web:neighbours:{movie.pk}:{links.version_id if links else 0}:{ratings.version_id if ratings else 0}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("web/_movie_neighbours.html", {
+            "similar": similar_to(movie=movie, k=NEIGHBOURS, kind=ModelKind.LINKS),
+            "also_liked": similar_to(movie=movie, k=NEIGHBOURS, kind=ModelKind.RATINGS),
+        })
+        cache.set(key, html, NEIGHBOURS_CACHE_SECONDS)
+    return mark_safe(html)
+
+
+def picks(*, user, k: int, genre: str | None = None, decade: int | None = None) -> list[Pick]:
+    """ml.recommendations.picks_for, remembered until the user's ratings or the active model change.
+
+    Folding a user in costs more than the rest of a page, so its outcome is cached under a key that changes with
+    every rating write: the number of the user's ratings and the time of the latest (a new or changed rating
+    moves the time, a removed one lowers the count, and putting the count back takes a new rating), plus the
+    active model version. One small query through the (user, movie) index decides; with a per-process cache the
+    key is still right in every process, since it is read from the database.
+    """
+    if not user.is_authenticated:
+        return picks_for(user=user, k=k, genre=genre, decade=decade)
+    ranking = serving.served(ModelKind.RATINGS, serving.RANKING)
+    key = "web:picks:" + ":".join(str(part) for part in (
+        user.pk, *_ratings_state(user), ranking.version_id if ranking else 0, genre or "", decade or "", k))
+    found = cache.get(key)
+    if found is None:
+        found = [(pick.movie.pk, pick.score, pick.because.pk if pick.because else None)
+                 for pick in picks_for(user=user, k=k, genre=genre, decade=decade)]
+        cache.set(key, found, PICKS_CACHE_SECONDS)
+    movies = movie_cards().in_bulk({pk for movie, _, because in found for pk in (movie, because) if pk})
+    return [Pick(movies[movie], score, movies.get(because)) for movie, score, because in found if movie in movies]
+
+
+def _ratings_state(user) -> tuple:
+    """What changes with every rating write of the user: how many ratings, and when the latest was written."""
+    state = Rating.objects.filter(user=user).aggregate(n=Count("id"), last=Max("rated_at"))
+    return state["n"], state["last"].timestamp() if state["last"] else 0
+
+
+def predicted(*, user, movie: Movie) -> float | None:
+    """ml.recommendations.predicted_rating, with the user's folded-in vector remembered until his ratings or the
+    active model change (the fold-in costs more than the rest of the movie page)."""
+    if not user.is_authenticated:
+        return None
+    served = serving.served(ModelKind.RATINGS, serving.RATING)
+    if served is None:
+        return None
+    key = "web:folded:" + ":".join(str(part) for part in (user.pk, *_ratings_state(user), served.version_id))
+    folded = cache.get(key)
+    if folded is None:
+        rated = list(Rating.objects.filter(user=user).values_list("movie_id", "value"))
+        params = {**DEFAULT_PARAMS, **served.parameters}
+        folded = fold_in_ratings(served.index, np.array([m for m, _ in rated], np.int64),
+                                 np.array([v for _, v in rated], np.float64), l2=params["l2"],
+                                 bias_l2=params["bias_l2"])
+        cache.set(key, folded, PICKS_CACHE_SECONDS)
+    vector, bias = folded
+    return served.index.predict_rating(vector, bias, movie.pk)

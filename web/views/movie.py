@@ -1,0 +1,19 @@
+from django.shortcuts import get_object_or_404, render
+
+from movies.models import Movie
+from web import selectors
+
+
+def movie_detail(request, pk):
+    """A movie: its facts and links out, its numbers, your rating and predicted rating, and two lists of
+    neighbours with their similarity as bars (Wikipedia links; ratings)."""
+    movie = get_object_or_404(Movie.objects.prefetch_related("genres"), pk=pk)
+    user = request.user
+    your_rating = selectors.ratings_of(user, [movie.pk]).get(movie.pk)
+    return render(request, "web/movie.html", {
+        "movie": movie,
+        "links": selectors.links_out(movie),
+        "your_rating": your_rating,
+        "predicted": selectors.predicted(user=user, movie=movie),
+        "neighbours": selectors.neighbours_html(movie),
+    })

@@ -1,0 +1,19 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from web import selectors
+from web.forms import FilterForm
+
+PICKS = 24
+
+
+@login_required
+def picks(request):
+    """Your picks, folded in from your ratings as they are now, each with its reason; filter by genre/decade."""
+    form = FilterForm(request.GET)
+    filters = form.filters()
+    return render(request, "web/picks.html", {
+        "form": form,
+        "picks": selectors.picks(user=request.user, k=PICKS, genre=filters["genre"] or None, decade=filters["decade"]),
+        "rated_count": request.user.ratings.count(),
+    })
