@@ -41,35 +41,53 @@ def database_url() -> str:
     return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-@pytest.fixture
-def celery_worker_process(transactional_db, tmp_path):
-    """A real `celery worker` process on the configured broker (Redis in CI), sharing the test database.
-
-    It listens on a queue of its own, so that no other worker on the same broker takes its tasks.
-    """
-    from recsite.celery import app
-
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "DATABASE_URL": database_url(), "CELERY_QUEUE": queue, "DATA_DIR": str(settings.DATA_DIR)}
-    log = open(tmp_path / "worker.log", "w+")
-    worker = subprocess.Popen(
+def start_worker(queue: str, log_path: Path, **env) -> subprocess.Popen:
+    """A real `celery worker` process (solo pool) on the configured broker, listening on `queue` only,
+    sharing the test database; `env` adds or overrides environment variables (settings)."""
+    env = {**os.environ, "DATABASE_URL": database_url(), "CELERY_QUEUE": queue, "DATA_DIR": str(settings.DATA_DIR),
+           **env}
+    log = open(log_path, "a")
+    return subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "recsite", "worker", "--pool=solo", "--loglevel=INFO",
          "--without-gossip", "--without-mingle", "--without-heartbeat", "-Q", queue],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
+
+
+def stop_worker(worker: subprocess.Popen) -> None:
+    worker.terminate()
+    try:
+        worker.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
+
+
+@pytest.fixture
+def celery_queue(transactional_db):
+    """A queue of this test's own, which the tasks it queues go to, so that no other worker on the
+    same broker takes them."""
+    from recsite.celery import app
+
+    queue = f"test-{uuid.uuid4().hex[:8]}"
     previous_queue = app.conf.task_default_queue
     app.conf.task_default_queue = queue
+    yield queue
+    app.conf.task_default_queue = previous_queue
+
+
+@pytest.fixture
+def celery_worker_process(celery_queue, tmp_path):
+    """A real `celery worker` process on the configured broker (Redis in CI), sharing the test database.
+
+    It listens on a queue of its own, so that no other worker on the same broker takes its tasks.
+    """
+    worker = start_worker(celery_queue, tmp_path / "worker.log")
     try:
         yield worker
     finally:
-        app.conf.task_default_queue = previous_queue
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-        log.seek(0)
-        print("--- worker log ---\n" + log.read()[-4000:])
+        stop_worker(worker)
+        print("--- worker log ---\n" + (tmp_path / "worker.log").read_text()[-4000:])
 
 
 def wait_for(predicate, timeout: float = 90, every: float = 0.25):
