@@ -1,5 +1,6 @@
 """Shared fixtures: generated MovieLens releases, import helpers, and a real Celery worker process."""
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -98,3 +99,50 @@ def wait_for(predicate, timeout: float = 90, every: float = 0.25):
             return
         time.sleep(every)
     pytest.fail(f"gave up waiting after {timeout} s")
+
+
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 that nothing listens on (just now)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+PRODUCTION_LIKE = {"DEBUG": "false", "SECRET_KEY": "test-" + "s" * 50, "ALLOWED_HOSTS": "127.0.0.1",
+                   "SECURE_SSL_REDIRECT": "false", "SECURE_HSTS_SECONDS": "0"}
+
+
+@pytest.fixture
+def live_site(transactional_db, tmp_path):
+    """Start the site under gunicorn on loopback, with production-like settings on the test database;
+    `live_site(**env)` overrides settings (e.g. a broker that is down) and returns the base URL."""
+    started = []
+
+    def start(**env) -> str:
+        port = free_port()
+        env = {**os.environ, **PRODUCTION_LIKE, "DATABASE_URL": database_url(), "DATA_DIR": str(settings.DATA_DIR),
+               **env}
+        log = open(tmp_path / "site.log", "a")
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "recsite.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1",
+             "--threads", "4", "--timeout", "60"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        started.append(server)
+        wait_for(lambda: server.poll() is not None or _answers(port), timeout=60)
+        assert server.poll() is None, (tmp_path / "site.log").read_text()
+        return f"http://127.0.0.1:{port}"
+
+    yield start
+    for server in started:
+        server.terminate()
+        server.wait(timeout=20)
+    if (tmp_path / "site.log").exists():
+        print("--- site log ---\n" + (tmp_path / "site.log").read_text()[-4000:])
+
+
+def _answers(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return False
+    return True
