@@ -134,9 +134,12 @@ def main() -> int:
             if process.poll() is None:
                 process.terminate()
                 process.wait()
-        from django.db import connections
+        try:
+            from django.db import connections
 
-        connections.close_all()
+            connections.close_all()
+        except Exception:  # Django never got set up
+            pass
         postgres.remove()
         redis.remove()
 
