@@ -45,7 +45,8 @@ def machine() -> str:
             cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
     except (OSError, StopIteration):
         pass
-    return f"{cpu}, {os.cpu_count()} cores; Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    return (f"{cpu}, {os.cpu_count()} cores; Python {platform.python_version()}, "
+            f"{platform.system()} {platform.release()}")
 
 
 def now() -> str:
