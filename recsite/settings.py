@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "recsite.login_throttle.LoginThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -131,6 +132,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+
+# Sign-in POSTs to these paths are limited per client address (recsite/login_throttle.py).
+LOGIN_RATE = env_str("LOGIN_RATE", env_str("API_LOGIN_RATE", "10/minute"))
+LOGIN_THROTTLE_PATHS = env_list("LOGIN_THROTTLE_PATHS", ["/admin/login/", "/accounts/login/", "/login/"])
 
 # The cache holds the API's throttle counts: per process by default, shared by every web process
 # with CACHE_URL=redis://host:6379/1.

@@ -26,6 +26,16 @@ def progress_uses_the_test_connection():
     connections["progress"] = original
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Throttle counts (sign-in attempts, API writes) live in the cache: none leaks from test to test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def release(tmp_path):
     """A small generated release in the ml-latest (CSV) format."""
