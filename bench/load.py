@@ -82,6 +82,7 @@ def main() -> int:
     try:
         manage(env, "migrate", "--no-input", "-v0")
         import django
+        import django.utils.timezone
 
         django.setup()
         from django.contrib.auth import get_user_model
@@ -99,7 +100,8 @@ def main() -> int:
         movie_ids = list(Movie.objects.values_list("pk", flat=True))
         rng = random.Random(1)
         users = get_user_model().objects.bulk_create(get_user_model()(username=f"load{n}") for n in range(USERS))
-        Rating.objects.bulk_create(Rating(user=user, movie_id=movie, value=rng.randint(1, 10) / 2)
+        when = django.utils.timezone.now()
+        Rating.objects.bulk_create(Rating(user=user, movie_id=movie, value=rng.randint(1, 10) / 2, rated_at=when)
                                    for user in users for movie in rng.sample(movie_ids, RATINGS_EACH))
         tokens = [Token.objects.create(user=user).key for user in users]
         (work / "load.txt").write_text("".join(f"token {t}\n" for t in tokens)
@@ -155,7 +157,11 @@ def main() -> int:
         for process in processes:
             if process.poll() is None:
                 process.terminate()
-                process.wait()
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:  # a worker's warm shutdown waits for the retrain to end
+                    process.kill()
+                    process.wait()
         try:
             from django.db import connections
 
