@@ -13,6 +13,7 @@ import argparse
 import os
 import random
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -170,6 +171,7 @@ def main() -> int:
             pass
         postgres.remove()
         redis.remove()
+        shutil.rmtree(work, ignore_errors=True)
 
     out = load.stdout
     print(warm.stdout[-500:], out, load.stderr, sep="\n")

@@ -9,6 +9,7 @@ three pollers fetch /, /api/movies/ and /healthz without pause while the cluster
 """
 import argparse
 import collections
+import shutil
 import sys
 import tempfile
 import threading
@@ -70,6 +71,7 @@ def main() -> int:
             web.terminate()
         postgres.remove()
         redis.remove()
+        shutil.rmtree(work, ignore_errors=True)
 
     report = Report()
     report("# Fault: PostgreSQL restarted while the site runs")

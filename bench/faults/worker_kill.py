@@ -9,6 +9,7 @@ Throwaway PostgreSQL and Redis (bench/faults/throwaway.py); a generated MovieLen
 """
 import argparse
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -143,6 +144,7 @@ def main() -> int:
             pass
         postgres.remove()
         redis.remove()
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
