@@ -139,7 +139,10 @@ def check_web_source(source: str) -> None:
         return
     if "://" in source or (scheme and len(scheme) > 1):
         raise ImportFailed("only http:// and https:// URLs can be imported", file=source)
-    path = Path(source).expanduser().resolve()  # resolves `..` and symbolic links
+    try:  # no `~`: a web source names a path on the server as it is
+        path = Path(source).resolve()  # resolves `..` and symbolic links
+    except (OSError, RuntimeError, ValueError) as error:  # a NUL byte, a symlink loop
+        raise ImportFailed(f"not a usable path ({error})", file=source) from None
     roots = [Path(root).resolve() for root in settings.IMPORT_ROOTS]
     if not any(path == root or path.is_relative_to(root) for root in roots):
         raise ImportFailed("a local source must be under " + " or ".join(str(root) for root in roots)

@@ -19,7 +19,8 @@ def root(settings, tmp_path):
 
 @pytest.mark.parametrize("source", ["/etc", "{root}/../secret", "{root}/escape", "{root}/escape/ratings.csv",
                                     "file:///etc/passwd", "FILE:///etc/passwd", "ftp://example.org/ml.zip",
-                                    "javascript:alert(1)", "{root}/ml-latest-small\n/etc/passwd"])
+                                    "javascript:alert(1)", "{root}/ml-latest-small\n/etc/passwd", "~root",
+                                    "~no-such-user»", "{root}/ml\x00"])
 def test_an_import_from_outside_the_import_roots_or_not_http_is_refused(as_staff, root, source,
                                                                         django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
