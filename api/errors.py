@@ -2,8 +2,12 @@
 
 `fields` maps a field name (dotted for nested input, "non_field_errors" for the whole input) to its
 messages; it is empty for errors that are not about the input. Django ValidationErrors raised by
-the services (movies.ratings) come out the same way as the serializers' own.
+the services (movies.ratings) come out the same way as the serializers' own. A task queue that
+cannot be reached is a 503 `queue_unavailable`; a database that cannot be reached, a 503
+`database_unavailable` (recsite/middleware.py).
 """
+import sys
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
@@ -12,6 +16,9 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers, status
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from recsite.middleware import database_unavailable, is_database_outage
+from recsite.queue import QueueUnavailable
 
 NON_FIELD = "non_field_errors"
 
@@ -24,6 +31,14 @@ class Conflict(APIException):
     default_code = "conflict"
 
 
+class ServiceUnavailable(APIException):
+    """A service the request needs is down (503): the request changed nothing and can be retried."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "A service this request needs is unavailable. Try again later."
+    default_code = "queue_unavailable"
+
+
 def exception_handler(exc, context):
     """DRF's handler, with Django's exceptions turned into DRF's and every body in the one format."""
     if isinstance(exc, DjangoValidationError):
@@ -32,6 +47,8 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound(*exc.args)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(*exc.args)
+    elif isinstance(exc, QueueUnavailable):
+        exc = ServiceUnavailable(str(exc))
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -97,7 +114,12 @@ def not_found(request, *args, **kwargs):
 
 
 def server_error(request, *args, **kwargs):
-    """The site's 500 handler: under /api/ a body in the API's format, elsewhere Django's page."""
+    """The site's 500 handler: under /api/ a body in the API's format, elsewhere Django's page.
+
+    A database outage met outside a view (saving the session) is still a 503.
+    """
+    if is_database_outage(sys.exc_info()[1]):
+        return database_unavailable(request)
     if not request.path.startswith("/api/"):
         return defaults.server_error(request, *args, **kwargs)
     body = {"error": {"code": "server_error", "message": "Server error: it has been logged.", "fields": {}}}

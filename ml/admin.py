@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from ml import charts, runs, versions
 from ml.models import ModelKind, ModelVersion, TrainingRun
+from recsite.queue import QueueUnavailable
 
 LOSSES = ["loss", "rating_loss", "aux_loss"]
 VALIDATION = ["val_rmse", "val_ndcg", "val_loss", "val_accuracy"]
@@ -76,7 +77,11 @@ class TrainingRunAdmin(ReadOnlyAdmin):
         if kind not in ModelKind.values:
             messages.error(request, f"Unknown model kind {kind!r}.")
             return redirect("admin:ml_trainingrun_changelist")
-        run, created = runs.start_run(kind, user=request.user)
+        try:
+            run, created = runs.start_run(kind, user=request.user)
+        except QueueUnavailable as error:
+            messages.error(request, str(error))
+            return redirect("admin:ml_trainingrun_changelist")
         if created:
             messages.success(request, f"Queued {run}: a worker will start it.")
         else:

@@ -36,6 +36,8 @@ class TrainingRun(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False,
+                                        help_text="Stamped by the worker while it trains (recsite/recovery.py).")
 
     class Meta:
         ordering = ["-created_at"]

@@ -3,6 +3,9 @@
 The path of a retrain: admin button or `manage.py retrain` → `start_run` (a queued TrainingRun) →
 Celery task `ml.retrain` (takes the run id) → `execute_run` → the kind's trainer writes a new
 ModelVersion → activated → web processes' indexes notice the new version and reload.
+
+A worker that dies mid-run leaves no version half-written or active (versions.py); its run is
+ended failed by the sweep of recsite/recovery.py, and a redelivered task finds it no longer queued.
 """
 import logging
 from collections.abc import Callable
@@ -11,6 +14,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ml.models import ModelKind, TrainingRun
+from recsite import recovery
+from recsite.queue import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -21,27 +26,43 @@ class TrainingFailed(Exception):
 
 def start_run(kind: str, *, user=None, parameters: dict | None = None) -> tuple[TrainingRun, bool]:
     """Queue a run of `kind` for a worker; returns (run, created). If a run of that kind is already
-    queued or running, returns it with created=False instead of queueing a duplicate."""
+    queued or running, returns it with created=False instead of queueing a duplicate.
+
+    Raises recsite.queue.QueueUnavailable (and ends the new run failed) if the broker is down.
+    """
     from ml.tasks import retrain
 
+    recovery.sweep()  # a run whose worker died must not block this one
     try:
         with transaction.atomic():
             run = TrainingRun.objects.create(kind=kind, created_by=user, parameters=parameters or {})
     except IntegrityError:  # the database allows one unfinished run per kind
         unfinished = [TrainingRun.Status.QUEUED, TrainingRun.Status.RUNNING]
         return TrainingRun.objects.get(kind=kind, status__in=unfinished), False
-    transaction.on_commit(lambda: retrain.delay(run.pk))
+    enqueue_on_commit(retrain, run.pk, what="the training run",
+                      on_failure=lambda message: _save(run, status=TrainingRun.Status.FAILED, error=message,
+                                                       finished_at=timezone.now()))
     return run, True
 
 
 def execute_run(run_id: int, *, on_epoch: Callable[[TrainingRun], None] | None = None) -> TrainingRun:
-    """Train now, in this process. The run ends succeeded (with an active new version) or failed."""
+    """Train now, in this process. The run ends succeeded (with an active new version) or failed.
+
+    Only a queued run is trained: a task redelivered after its worker died finds its run failed
+    (or finished) and leaves it as it is.
+    """
     from ml.training import TRAINERS
 
+    now = timezone.now()
+    claimed = TrainingRun.objects.filter(pk=run_id, status=TrainingRun.Status.QUEUED).update(
+        status=TrainingRun.Status.RUNNING, started_at=now, heartbeat_at=now, stage="loading data")
     run = TrainingRun.objects.get(pk=run_id)
-    _save(run, status=TrainingRun.Status.RUNNING, started_at=timezone.now(), stage="loading data")
+    if not claimed:
+        logger.warning("training run %s is %s, not queued: not run again", run.pk, run.status)
+        return run
     try:
-        TRAINERS[ModelKind(run.kind)](run, on_epoch=on_epoch)
+        with recovery.heartbeat(TrainingRun, run.pk):
+            TRAINERS[ModelKind(run.kind)](run, on_epoch=on_epoch)
     except TrainingFailed as error:
         _save(run, status=TrainingRun.Status.FAILED, error=str(error), finished_at=timezone.now())
     except BaseException as error:  # a bug or a worker shutdown: the run still ends

@@ -7,6 +7,11 @@ own transaction is still open.
 A Wikipedia import queued for workers fans out: the first task plans the parts (ImportPart rows)
 and queues one task per part; each part writes its results under DATA_DIR; the last part to
 finish, seen under a lock on the job row, queues the final step. No result backend is needed.
+
+While a worker works on a job it stamps the job's heartbeat; a job whose worker died is ended
+failed by the sweep of recsite/recovery.py (its transaction was rolled back with its connection),
+and a redelivered task finds the job no longer queued. A fanned-out job waiting in the queue
+between its tasks has no heartbeat, so waiting is never taken for dying.
 """
 import logging
 import shutil
@@ -24,6 +29,8 @@ from movies.importers.wikipedia.dump import Part
 from movies.importers.wikipedia.parse import parse_part
 from movies.importers.wikipedia.store import finish
 from movies.models import ImportJob, ImportPart
+from recsite import recovery
+from recsite.queue import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 PROGRESS_EVERY_SECONDS = 0.5
@@ -32,12 +39,15 @@ PROGRESS_EVERY_SECONDS = 0.5
 def queue_import(*, source: str, kind: str = ImportJob.Kind.MOVIELENS, user=None, options=None) -> ImportJob:
     """Create a queued job and hand it to a worker once the job row is committed.
 
-    A Wikipedia job's source is its SOURCEs, one a line.
+    A Wikipedia job's source is its SOURCEs, one a line. Raises recsite.queue.QueueUnavailable
+    (and ends the job failed) if the broker is down.
     """
     from movies.tasks import run_import_job
 
     job = ImportJob.objects.create(kind=kind, source=source, created_by=user, options=options or {})
-    transaction.on_commit(lambda: run_import_job.delay(job.pk))
+    enqueue_on_commit(run_import_job, job.pk, what="the import",
+                      on_failure=lambda message: _save(job, status=ImportJob.Status.FAILED, error=message,
+                                                       finished_at=timezone.now()))
     return job
 
 
@@ -48,12 +58,18 @@ def work_dir(job: ImportJob) -> Path:
 
 def run_import(job_id: int, *, listeners=(), fan_out: bool = False) -> ImportJob:
     """Run a job's import now, in this process. The job ends succeeded or failed, never running;
-    except with `fan_out` for a Wikipedia job, which then continues in one task per part."""
-    job = ImportJob.objects.get(pk=job_id)
-    _save(job, status=ImportJob.Status.RUNNING, started_at=timezone.now(), error="", stage="starting")
+    except with `fan_out` for a Wikipedia job, which then continues in one task per part.
+    Only a queued job runs: a task redelivered after its worker died leaves its job as it is."""
+    now = timezone.now()
+    claimed = ImportJob.objects.using("progress").filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
+        status=ImportJob.Status.RUNNING, started_at=now, heartbeat_at=now, error="", stage="starting")
+    job = ImportJob.objects.using("progress").get(pk=job_id)
+    if not claimed:
+        logger.warning("import job %s is %s, not queued: not run again", job.pk, job.status)
+        return job
     progress = Progress(throttled(lambda stage, fraction: _report(job, stage, fraction), PROGRESS_EVERY_SECONDS),
                         *listeners)
-    with _ending(job):
+    with _ending(job), recovery.heartbeat(ImportJob, job.pk):
         if job.kind == ImportJob.Kind.WIKIPEDIA and fan_out:
             _queue_parts(job, wikipedia.plan(job.source.splitlines(), part_bytes=job.options.get("part_bytes")))
             return job
@@ -90,7 +106,7 @@ def run_part(part_id: int) -> None:
     job = part.job
     if job.status != ImportJob.Status.RUNNING:
         return
-    with _ending(job):
+    with _ending(job), recovery.heartbeat(ImportJob, job.pk):
         dump_part = Part(part.path, part.compression, part.start, part.end, part.first_page_id, part.label)
         counts = parse_part(dump_part, work_dir(job), part.number)
         with transaction.atomic():
@@ -109,9 +125,9 @@ def finish_parts(job_id: int) -> ImportJob:
     """The final step of a fanned-out job, once: films and links written in one transaction."""
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.RUNNING).exclude(stage="saving")
     job = ImportJob.objects.get(pk=job_id)
-    if not claimed.update(stage="saving", progress=0.8):
+    if not claimed.update(stage="saving", progress=0.8, heartbeat_at=timezone.now()):
         return job
-    with _ending(job):
+    with _ending(job), recovery.heartbeat(ImportJob, job.pk):
         counts = finish(work_dir(job), parts=job.parts.count(), common_link_share=job.options.get(
             "common_link_share", settings.WIKIPEDIA_COMMON_LINK_SHARE))
         parts = job.parts.values_list("counts", flat=True)

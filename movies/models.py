@@ -156,6 +156,8 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False,
+                                        help_text="Stamped by the worker while it works (recsite/recovery.py).")
 
     class Meta:
         ordering = ["-created_at"]

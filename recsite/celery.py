@@ -1,10 +1,49 @@
-"""The Celery application: workers import data dumps and (later) train the models."""
+"""The Celery application: workers import data dumps and train the models.
+
+Every worker also sweeps, at start and then every JOB_SWEEP_SECONDS, for runs and jobs whose worker
+died (recsite/recovery.py), so no separate beat process is needed.
+"""
+import logging
 import os
+import threading
 
 from celery import Celery
+from celery.signals import worker_ready, worker_shutdown
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "recsite.settings")
 
 app = Celery("recsite")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+logger = logging.getLogger(__name__)
+_stop_sweeping = threading.Event()
+
+
+@worker_ready.connect
+def start_sweeping(**kwargs) -> None:
+    threading.Thread(target=_sweep_forever, name="recovery-sweep", daemon=True).start()
+
+
+@worker_shutdown.connect
+def stop_sweeping(**kwargs) -> None:
+    _stop_sweeping.set()
+
+
+def _sweep_forever() -> None:
+    from django.conf import settings
+    from django.db import close_old_connections, connection
+
+    from recsite import recovery
+
+    try:
+        while True:
+            try:
+                recovery.sweep()
+            except Exception:  # the database is down: try again next time
+                logger.warning("recovery sweep failed", exc_info=True)
+                close_old_connections()
+            if _stop_sweeping.wait(settings.JOB_SWEEP_SECONDS):
+                return
+    finally:
+        connection.close()

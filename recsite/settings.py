@@ -34,6 +34,17 @@ MOVIELENS_DEMO_URL = env_str("MOVIELENS_DEMO_URL",
 # common to say anything (newspapers, "Film director"); and the compressed bytes one task parses.
 WIKIPEDIA_COMMON_LINK_SHARE = env_float("WIKIPEDIA_COMMON_LINK_SHARE", 0.2)
 WIKIPEDIA_PART_BYTES = env_int("WIKIPEDIA_PART_BYTES", 256 * 1024**2)
+# Imports started over the web (API) read local paths only under these folders; the management
+# commands, run by an operator on the server, read any path. Downloads: at most this many bytes,
+# and this many seconds in all (a slow server cannot hold a worker forever).
+IMPORT_ROOTS = [Path(root).expanduser().resolve() for root in env_list("IMPORT_ROOTS", [str(DATA_DIR)])]
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 4 * 1024**3)
+IMPORT_DOWNLOAD_SECONDS = env_float("IMPORT_DOWNLOAD_SECONDS", 3 * 3600)
+# A worker stamps the run or import it works on this often; one unstamped for JOB_STALE_SECONDS has
+# lost its worker and is failed by the sweep every worker runs each JOB_SWEEP_SECONDS (recsite/recovery.py).
+JOB_HEARTBEAT_SECONDS = env_float("JOB_HEARTBEAT_SECONDS", 10)
+JOB_STALE_SECONDS = env_float("JOB_STALE_SECONDS", 40)
+JOB_SWEEP_SECONDS = env_float("JOB_SWEEP_SECONDS", 15)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -57,10 +68,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "recsite.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "recsite.login_throttle.LoginThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -84,7 +98,10 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'db.sqlite3'}"
-_database = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60))
+# Health checks: a connection that PostgreSQL dropped (a restart) is replaced at the next request,
+# so the web processes recover from an outage by themselves.
+_database = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+                                  conn_health_checks=True)
 if _database["ENGINE"].endswith("sqlite3"):
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     # A file, not memory, so that worker processes started by the tests share the test database.
@@ -116,6 +133,24 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = env_path("STATIC_ROOT", DATA_DIR / "static")
+# Served by whitenoise from STATIC_ROOT (`manage.py collectstatic`), compressed; no manifest, so that
+# a checkout that never ran collectstatic (tests, development) still renders.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+
+# Sign-in POSTs to these paths are limited per client address (recsite/login_throttle.py).
+LOGIN_RATE = env_str("LOGIN_RATE", env_str("API_LOGIN_RATE", "10/minute"))
+LOGIN_THROTTLE_PATHS = env_list("LOGIN_THROTTLE_PATHS", ["/admin/login/", "/accounts/login/", "/login/"])
+
+# The cache holds the API's throttle counts: per process by default, shared by every web process
+# with CACHE_URL=redis://host:6379/1.
+CACHE_URL = env_str("CACHE_URL")
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+                      "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
+          if CACHE_URL.startswith(("redis://", "rediss://", "unix://")) else
+          {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # The REST API under /api/ (see api/): token or session authentication, one error format, writes throttled.
 REST_FRAMEWORK = {
@@ -167,9 +202,19 @@ else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 6 * 3600)}
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "recsite")
 CELERY_TASK_IGNORE_RESULT = True  # job state lives in the database (ImportJob), not in a result backend
+# A task is acknowledged when it ends, so a worker shut down while it waits hands it back. A worker
+# *killed* while running one (SIGKILL, out of memory) does not get it redelivered: the task could kill
+# every worker in turn. Its run or job is failed by the sweep (recsite/recovery.py) and, if Redis hands
+# the message out again after the visibility timeout, the task sees the row is no longer queued and
+# does nothing. So the visibility timeout only has to exceed the longest task (6 h by default).
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# With the broker down, queueing a task fails within about two seconds (the web says the queue is
+# unavailable) instead of retrying for long.
+CELERY_BROKER_CONNECTION_TIMEOUT = env_float("CELERY_BROKER_CONNECTION_TIMEOUT", 2)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 
 # Production hardening (see `manage.py check --deploy`).
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
@@ -180,10 +225,15 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 
+# LOG_FORMAT=json: one JSON object a line (for a log collector); plain text otherwise.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r}: use plain or json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+                   "json": {"()": "recsite.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }

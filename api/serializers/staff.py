@@ -2,6 +2,8 @@
 from rest_framework import serializers
 
 from ml.models import ModelKind, ModelVersion, TrainingRun
+from movies.importers.errors import ImportFailed
+from movies.importers.sources import check_web_source
 from movies.models import ImportJob
 
 
@@ -49,6 +51,11 @@ class ImportJobStartSerializer(serializers.Serializer):
     source = serializers.CharField(max_length=2000, help_text="A directory or .zip on the server, or a URL.")
 
     def validate_source(self, value: str) -> str:
-        if "://" in value and not value.startswith(("http://", "https://")):
+        if "://" in value and not value.lower().startswith(("http://", "https://")):
             raise serializers.ValidationError("A URL must be http:// or https://.")
+        for source in value.splitlines() or [value]:  # a Wikipedia job: several sources, one a line
+            try:
+                check_web_source(source.strip())
+            except ImportFailed as error:
+                raise serializers.ValidationError(str(error)) from None
         return value

@@ -8,6 +8,7 @@ right, so a file under its final name is always complete. GroupLens publishes an
 import hashlib
 import logging
 import re
+import time
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -36,7 +37,7 @@ class DownloadFailed(ImportFailed):
 
 def download(url: str, cache_dir: Path, *, progress: Callable[[int, int | None], None] | None = None,
              md5: str | None = None, sha256: str | None = None, timeout: float = 60,
-             max_bytes: int = 2 * 1024**3) -> Path:
+             max_bytes: int = 2 * 1024**3, max_seconds: float | None = None) -> Path:
     """Download ``url`` into ``cache_dir`` and return the path of the complete, verified file.
 
     A file already in the cache is returned without any request, after checking it against ``md5``/``sha256``
@@ -45,7 +46,8 @@ def download(url: str, cache_dir: Path, *, progress: Callable[[int, int | None],
     checked. A ``.part`` file left by an interrupted download is resumed with a Range request.
 
     ``progress(bytes_done, total_or_None)`` is called as data arrives. ``timeout`` is in seconds, for connecting
-    and for each read. Raises DownloadFailed for any failure.
+    and for each read; ``max_seconds``, if given, bounds the whole transfer (what arrived is kept in the
+    ``.part`` for a later resume). Raises DownloadFailed for any failure.
     """
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https"):
@@ -74,7 +76,8 @@ def download(url: str, cache_dir: Path, *, progress: Callable[[int, int | None],
         session.headers["Accept-Encoding"] = "identity"
         if not expected:
             expected = _sidecar_md5(session, url, timeout)
-        _fetch(session, url, part, progress=progress, timeout=timeout, max_bytes=max_bytes)
+        deadline = None if max_seconds is None else time.monotonic() + max_seconds
+        _fetch(session, url, part, progress=progress, timeout=timeout, max_bytes=max_bytes, deadline=deadline)
 
     actual = _digests(part, expected)
     if actual != expected:
@@ -87,7 +90,8 @@ def download(url: str, cache_dir: Path, *, progress: Callable[[int, int | None],
 
 
 def _fetch(session: requests.Session, url: str, part: Path, *,
-           progress: Callable[[int, int | None], None] | None, timeout: float, max_bytes: int) -> None:
+           progress: Callable[[int, int | None], None] | None, timeout: float, max_bytes: int,
+           deadline: float | None = None) -> None:
     """Stream ``url`` into ``part``, appending to what is already there when the server honours a Range."""
     done = part.stat().st_size if part.exists() else 0
     response = _get(session, url, {"Range": f"bytes={done}-"} if done else {}, timeout)
@@ -127,6 +131,9 @@ def _fetch(session: requests.Session, url: str, part: Path, *,
                     done += len(chunk)
                     if done > max_bytes:
                         break
+                    if deadline is not None and time.monotonic() > deadline:
+                        raise DownloadFailed(url, f"took longer than the limit (IMPORT_DOWNLOAD_SECONDS): "
+                                                  f"stopped after {done} bytes")
                     if progress:
                         progress(done, total)
         except requests.RequestException as exc:

@@ -129,12 +129,33 @@ class _ZipMemberReader:
         self.close()
 
 
+def check_web_source(source: str) -> None:
+    """Refuse an import SOURCE given over the web (the API) that is not an http(s) URL or a local path
+    inside IMPORT_ROOTS (DATA_DIR by default), so that no crafted path (`../../etc`, a symlink) reads
+    other files of the server. Raises ImportFailed saying why. The management commands, run by an
+    operator on the server, are not checked."""
+    scheme = urlparse(source).scheme.lower()
+    if scheme in ("http", "https"):
+        return
+    if "://" in source or (scheme and len(scheme) > 1):
+        raise ImportFailed("only http:// and https:// URLs can be imported", file=source)
+    try:  # no `~`: a web source names a path on the server as it is
+        path = Path(source).resolve()  # resolves `..` and symbolic links
+    except (OSError, RuntimeError, ValueError) as error:  # a NUL byte, a symlink loop
+        raise ImportFailed(f"not a usable path ({error})", file=source) from None
+    roots = [Path(root).resolve() for root in settings.IMPORT_ROOTS]
+    if not any(path == root or path.is_relative_to(root) for root in roots):
+        raise ImportFailed("a local source must be under " + " or ".join(str(root) for root in roots)
+                           + " (IMPORT_ROOTS)", file=source)
+
+
 def open_dataset(source: str, *, on_download: Callable[[int, int | None], None] | None = None) -> DatasetFiles:
     """Open SOURCE: a directory, a .zip file, or an http(s) URL (downloaded into DOWNLOAD_DIR, cached)."""
     if urlparse(source).scheme in ("http", "https"):
         from movies.importers.download import download
 
-        return ZipFiles(download(source, settings.DOWNLOAD_DIR, progress=on_download))
+        return ZipFiles(download(source, settings.DOWNLOAD_DIR, progress=on_download,
+                                 max_bytes=settings.IMPORT_MAX_BYTES, max_seconds=settings.IMPORT_DOWNLOAD_SECONDS))
     path = Path(source).expanduser()
     if not path.exists():
         raise ImportFailed("no such file or directory", file=source)

@@ -1,6 +1,7 @@
 """/api/staff/: training runs, model versions and import jobs, for staff only."""
 import numpy as np
 import pytest
+from django.conf import settings
 
 from ml import versions
 from ml.models import ModelKind, ModelVersion, TrainingRun
@@ -145,8 +146,9 @@ def test_staff_list_and_read_model_versions(as_staff):
     assert read["kind"] == "ratings" and read["is_active"] is True and read["dimensions"] == 2
 
 
-@pytest.mark.parametrize("source", ["/data/ml-latest-small", "https://example.org/ml-latest-small.zip"])
+@pytest.mark.parametrize("source", ["{data}/ml-latest-small", "https://example.org/ml-latest-small.zip"])
 def test_staff_start_an_import_from_a_path_or_url(as_staff, staff, source, django_capture_on_commit_callbacks):
+    source = source.format(data=settings.DATA_DIR)
     with django_capture_on_commit_callbacks() as callbacks:
         response = as_staff.post("/api/staff/import-jobs/", {"source": source})
 
@@ -158,7 +160,7 @@ def test_staff_start_an_import_from_a_path_or_url(as_staff, staff, source, djang
 
 @pytest.mark.parametrize("body, field", [({}, "source"), ({"source": ""}, "source"),
                                          ({"source": "ftp://example.org/ml.zip"}, "source"),
-                                         ({"source": "/data", "kind": "imdb"}, "kind")])
+                                         ({"source": "https://example.org/ml.zip", "kind": "imdb"}, "kind")])
 def test_an_import_needs_a_path_or_http_url_and_a_known_kind(as_staff, body, field):
     response = as_staff.post("/api/staff/import-jobs/", body)
 

@@ -36,3 +36,32 @@ def test_a_misspelled_boolean_is_an_error_not_a_silent_default():
     result = manage("check", DEBUG="ture")
     assert result.returncode != 0
     assert "DEBUG='ture' is not a boolean" in result.stderr
+
+
+def test_json_logs_are_one_object_a_line_with_the_traceback():
+    import json
+    import logging
+
+    from recsite.logs import JsonFormatter
+
+    try:
+        raise ValueError("bad <input>")
+    except ValueError:
+        record = logging.LogRecord("ml.runs", logging.ERROR, __file__, 1, "run %s crashed", (7,), sys.exc_info())
+    line = JsonFormatter().format(record)
+
+    entry = json.loads(line)
+    assert "\n" not in line
+    assert (entry["level"], entry["logger"], entry["message"]) == ("ERROR", "ml.runs", "run 7 crashed")
+    assert "ValueError: bad <input>" in entry["exception"]
+
+
+def test_an_unknown_log_format_is_an_error():
+    result = manage("check", LOG_FORMAT="xml")
+    assert result.returncode != 0 and "LOG_FORMAT='xml'" in result.stderr
+
+
+def test_cache_url_names_a_shared_redis_cache():
+    result = manage("shell", "-c", "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])",
+                    CACHE_URL="redis://127.0.0.1:6379/1")
+    assert result.stdout.strip().splitlines()[-1] == "django.core.cache.backends.redis.RedisCache", result.stderr

@@ -5,6 +5,7 @@ from tqdm import tqdm
 
 from ml import runs
 from ml.models import ModelKind, TrainingRun
+from recsite.queue import QueueUnavailable
 
 KINDS = {"ratings": [ModelKind.RATINGS], "links": [ModelKind.LINKS], "all": [ModelKind.RATINGS, ModelKind.LINKS]}
 
@@ -20,7 +21,10 @@ class Command(BaseCommand):
         failures = []
         for model_kind in KINDS[kind]:
             if queue:
-                run, created = runs.start_run(model_kind)
+                try:
+                    run, created = runs.start_run(model_kind)
+                except QueueUnavailable as error:
+                    raise CommandError(str(error)) from None
                 verb = "Queued" if created else "Already queued or running:"
                 self.stdout.write(f"{verb} training run {run.pk} ({model_kind}); follow it in the admin.")
                 continue

@@ -33,7 +33,8 @@ def _local(source: str, on_download) -> Path:
     if _is_url(source):
         from movies.importers.download import download
 
-        return download(source, settings.DOWNLOAD_DIR, progress=on_download, max_bytes=MAX_DOWNLOAD_BYTES)
+        return download(source, settings.DOWNLOAD_DIR, progress=on_download, max_bytes=MAX_DOWNLOAD_BYTES,
+                        max_seconds=settings.IMPORT_DOWNLOAD_SECONDS)
     path = Path(source).expanduser()
     if not path.is_file():
         raise ImportFailed("no such file", file=source)

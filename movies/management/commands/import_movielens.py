@@ -4,6 +4,7 @@ from tqdm import tqdm
 
 from movies import jobs
 from movies.models import ImportJob
+from recsite.queue import QueueUnavailable
 
 
 class Command(BaseCommand):
@@ -16,7 +17,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, source, queue, **options):
         if queue:
-            job = jobs.queue_import(source=source)
+            try:
+                job = jobs.queue_import(source=source)
+            except QueueUnavailable as error:
+                raise CommandError(str(error)) from None
             self.stdout.write(f"Queued import job {job.pk}; follow it in the admin (Import jobs).")
             return
         job = ImportJob.objects.create(kind=ImportJob.Kind.MOVIELENS, source=source)

@@ -5,6 +5,7 @@ from tqdm import tqdm
 
 from movies import jobs
 from movies.models import ImportJob
+from recsite.queue import QueueUnavailable
 
 
 class Command(BaseCommand):
@@ -27,7 +28,10 @@ class Command(BaseCommand):
             job_options["part_bytes"] = part_mb * 1024**2
         source = "\n".join(sources)
         if queue:
-            job = jobs.queue_import(source=source, kind=ImportJob.Kind.WIKIPEDIA, options=job_options)
+            try:
+                job = jobs.queue_import(source=source, kind=ImportJob.Kind.WIKIPEDIA, options=job_options)
+            except QueueUnavailable as error:
+                raise CommandError(str(error)) from None
             self.stdout.write(f"Queued import job {job.pk}; follow it in the admin (Import jobs).")
             return
         job = ImportJob.objects.create(kind=ImportJob.Kind.WIKIPEDIA, source=source, options=job_options)

@@ -250,3 +250,10 @@ def test_download_reports_increasing_progress_ending_at_total(server, tmp_path):
     assert done == sorted(set(done))
     assert calls[-1] == (len(BODY), len(BODY))
     assert {total for _, total in calls} == {len(BODY)}
+
+
+def test_download_stops_at_its_time_limit_and_keeps_what_arrived(server, tmp_path):
+    with pytest.raises(DownloadFailed, match="took longer than the limit"):
+        download(server.url("/data.zip"), tmp_path, max_seconds=0)
+
+    assert not (tmp_path / "data.zip").exists()
