@@ -144,10 +144,10 @@ STORAGES = {
 LOGIN_RATE = env_str("LOGIN_RATE", env_str("API_LOGIN_RATE", "10/minute"))
 LOGIN_THROTTLE_PATHS = env_list("LOGIN_THROTTLE_PATHS", ["/admin/login/", "/accounts/login/", "/login/"])
 
-# The cache holds the API's throttle counts: per process by default, shared by every web process
-# with CACHE_URL=redis://host:6379/1.
+# The cache holds the API's throttle counts and what pages keep for a while: per process by default, shared
+# by every web process with CACHE_URL=redis://host:6379/1 (an outage of it is a cache miss: recsite/cache.py).
 CACHE_URL = env_str("CACHE_URL")
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+CACHES = {"default": {"BACKEND": "recsite.cache.ForgivingRedisCache", "LOCATION": CACHE_URL,
                       "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
           if CACHE_URL.startswith(("redis://", "rediss://", "unix://")) else
           {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
