@@ -27,13 +27,19 @@ def progress_uses_the_test_connection():
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache():
-    """Throttle counts (sign-in attempts, API writes) live in the cache: none leaks from test to test."""
+def fresh_state(monkeypatch):
+    """Nothing leaks from test to test: not the cache (throttle counts, pages' cached lists), nor the model
+    indexes a process keeps, which are checked against the active version at every call."""
     from django.core.cache import cache
 
+    from ml import serving
+
     cache.clear()
+    serving.forget()
+    monkeypatch.setattr(serving, "RECHECK_SECONDS", 0.0)
     yield
     cache.clear()
+    serving.forget()
 
 
 @pytest.fixture

@@ -4,26 +4,14 @@ from datetime import UTC, datetime
 import numpy as np
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from ml import serving, versions
+from ml import versions
 from ml.models import ModelKind
 from movies.models import Genre, Movie, Rating
 
 WHEN = datetime(2024, 5, 1, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def fresh_state(monkeypatch):
-    """Throttle counts (in the cache) and loaded model indexes do not leak from one test to the next."""
-    cache.clear()
-    serving.forget()
-    monkeypatch.setattr(serving, "RECHECK_SECONDS", 0.0)
-    yield
-    cache.clear()
-    serving.forget()
 
 
 def client_for(user) -> APIClient:

@@ -23,6 +23,12 @@ def progress_uses_the_test_connection():
     yield
 
 
+@pytest.fixture(autouse=True)
+def fresh_state():
+    """No cache nor served index here either (replaces the shared autouse fixture)."""
+    yield
+
+
 def planted_ratings(seed=0) -> Ratings:
     """Each user rates 12 movies of his group (4–5 stars) and 4 others (1–2.5 stars). Popularity cuts across the
     groups: within each group the first movies are rated more often, so the most popular list mixes all groups."""

@@ -4,19 +4,11 @@ import pytest
 from django.contrib.auth.models import AnonymousUser, User
 from django.utils import timezone
 
-from ml import recommendations, serving, versions
+from ml import recommendations, versions
 from ml.models import ModelKind
 from movies.models import Genre, Movie, Rating
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache(monkeypatch):
-    serving.forget()
-    monkeypatch.setattr(serving, "RECHECK_SECONDS", 0.0)
-    yield
-    serving.forget()
 
 
 @pytest.fixture

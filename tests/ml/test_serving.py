@@ -9,14 +9,6 @@ from movies.models import Movie
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache(monkeypatch):
-    serving.forget()
-    monkeypatch.setattr(serving, "RECHECK_SECONDS", 0.0)
-    yield
-    serving.forget()
-
-
 def saved_version(movie_ids, vectors):
     return versions.save_version(kind=ModelKind.LINKS, movie_ids=movie_ids, movie_vectors=vectors)
 

@@ -4,25 +4,13 @@ from datetime import UTC, datetime
 import numpy as np
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 
-from ml import serving, versions
+from ml import versions
 from ml.models import ModelKind
 from movies.models import Genre, Movie, Rating
 from movies.stats import refresh_stats
 
 WHEN = datetime(2024, 5, 1, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def fresh_state(monkeypatch):
-    """Cached lists and loaded model indexes do not leak from one test to the next."""
-    cache.clear()
-    serving.forget()
-    monkeypatch.setattr(serving, "RECHECK_SECONDS", 0.0)
-    yield
-    cache.clear()
-    serving.forget()
 
 
 @pytest.fixture
