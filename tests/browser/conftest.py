@@ -70,4 +70,4 @@ def new_page(browser, live_server):
         context.close()
 
 
-from tests.web.conftest import catalog, fresh_state, staff, viewer  # noqa: E402, F401  (shared fixtures)
+from tests.web.conftest import catalog, staff, viewer  # noqa: E402, F401  (shared fixtures)
