@@ -1,11 +1,9 @@
 """`manage.py import_wikipedia SOURCE...`: import films and their links from a Wikipedia dump."""
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
+from django.core.management.base import BaseCommand
 
-from movies import jobs
+from movies.management.import_command import queue_or_run, summary
 from movies.models import ImportJob
-from recsite.queue import QueueUnavailable
 
 
 class Command(BaseCommand):
@@ -26,23 +24,7 @@ class Command(BaseCommand):
         job_options = {"common_link_share": common_link_share}
         if part_mb:
             job_options["part_bytes"] = part_mb * 1024**2
-        source = "\n".join(sources)
-        if queue:
-            try:
-                job = jobs.queue_import(source=source, kind=ImportJob.Kind.WIKIPEDIA, options=job_options)
-            except QueueUnavailable as error:
-                raise CommandError(str(error)) from None
-            self.stdout.write(f"Queued import job {job.pk}; follow it in the admin (Import jobs).")
-            return
-        job = ImportJob.objects.create(kind=ImportJob.Kind.WIKIPEDIA, source=source, options=job_options)
-        with tqdm(total=100, unit="%", bar_format="{desc:<18} {bar} {percentage:3.0f}% {elapsed}",
-                  disable=options["verbosity"] == 0) as bar:
-            def draw(stage, fraction):
-                bar.set_description_str(stage)
-                bar.update(round(fraction * 100) - bar.n)
-
-            job = jobs.run_import(job.pk, listeners=[draw])
-        if job.status != ImportJob.Status.SUCCEEDED:
-            raise CommandError(job.error)
-        summary = ", ".join(f"{name.replace('_', ' ')}: {value}" for name, value in job.counts.items())
-        self.stdout.write(self.style.SUCCESS(f"Imported {' '.join(sources)} ({summary})"))
+        job = queue_or_run(self, source="\n".join(sources), kind=ImportJob.Kind.WIKIPEDIA, queue=queue,
+                           verbosity=options["verbosity"], options=job_options)
+        if job:
+            self.stdout.write(self.style.SUCCESS(f"Imported {' '.join(sources)} ({summary(job)})"))
