@@ -67,6 +67,8 @@ DEFAULT_PARAMS = dict(
     rank_dimensions=128,  # ranking tower (0: none; the picks then come from the rating tower)
     rank_init_std=0.05,
     rank_l2=0.1,
+    rank_batch_users=64,  # users per batch of the ranking tower (its logits: users × movies floats)
+    rank_user_scale=0.8,  # picks rank by b + scale · u·v (see the module docstring)
     learning_rate=1e-2,
     lr_decay=1.0,         # the learning rate is multiplied by this after each epoch
     batch_size=4096,
@@ -100,6 +102,7 @@ class TrainedCF:
     rank_user_vectors: np.ndarray | None = None
     rank_movie_vectors: np.ndarray | None = None
     rank_movie_bias: np.ndarray | None = None
+    rank_user_scale: float = 1.0
     epochs: dict = field(default_factory=dict)
     history: list = field(default_factory=list)
     seconds: float = 0.0
@@ -116,7 +119,7 @@ class TrainedCF:
         users = np.asarray(users)
         if self.rank_user_vectors is None:
             return self.user_vectors[users] @ self.movie_vectors.T + self.movie_bias
-        return self.rank_user_vectors[users] @ self.rank_movie_vectors.T + self.rank_movie_bias
+        return self.rank_user_scale * (self.rank_user_vectors[users] @ self.rank_movie_vectors.T) + self.rank_movie_bias
 
 
 def rating_arrays(ratings: Ratings, catalog: Catalog) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -215,14 +218,20 @@ def _model_classes():
             return {"loss": loss, "rating_loss": rating_loss, "aux_loss": aux_loss}
 
     class RankingTower(Tower):
-        """User and movie embeddings and a movie bias, trained with a full softmax over the movies."""
+        """User and movie embeddings and a movie bias, trained with a full softmax over the movies a batch of users
+        at a time: ``train_step`` takes catalog user indices and gathers their training rows itself."""
 
-        def __init__(self, n_users, n_movies, *, rank_dimensions, rank_init_std, rank_l2, **kwargs):
+        def __init__(self, n_users, n_movies, users, movies, *, rank_dimensions, rank_init_std, rank_l2, **kwargs):
             super().__init__(**kwargs)
             self.rank_l2 = rank_l2
             self.rank_user_embedding = embedding(n_users, rank_dimensions, "rank_user_embedding", rank_init_std)
             self.rank_movie_embedding = embedding(n_movies, rank_dimensions, "rank_movie_embedding", rank_init_std)
             self.rank_movie_bias = embedding(n_movies, 1, "rank_movie_bias")
+            # The training rows by user: the movies of user u are movies_by_user[starts[u]:starts[u + 1]].
+            counts = np.bincount(users, minlength=n_users)
+            self.starts = tf.constant(np.concatenate([[0], np.cumsum(counts)]), tf.int64)
+            self.movies_by_user = tf.constant(np.asarray(movies)[np.argsort(users, kind="stable")], tf.int32)
+            self.rows_per_user = float(len(users) / max(1, np.count_nonzero(counts)))
             self.trackers = [keras.metrics.Mean(name="loss")]
             self.build(None)
 
@@ -231,13 +240,29 @@ def _model_classes():
             return (tf.reduce_sum(self.rank_user_embedding(users) * self.rank_movie_embedding(movies), axis=-1)
                     + self.rank_movie_bias(movies)[:, 0])
 
-        def losses_of(self, users, movies, targets):
-            n = tf.cast(tf.shape(users)[0], tf.float32)
-            rank_loss = softmax_loss(self.rank_user_embedding.embeddings, self.rank_movie_embedding.embeddings,
-                                     self.rank_movie_bias.embeddings[:, 0], users, movies)
-            penalty = self.rank_l2 * (tf.reduce_sum(tf.square(self.rank_user_embedding(users)))
+        def losses_of(self, users):
+            """The softmax cross-entropy of every training row of ``users`` plus their per-example L2, divided by
+            the rows such a batch has on average (a constant: every row weighs the same)."""
+            rows = tf.ragged.range(tf.gather(self.starts, users), tf.gather(self.starts, users + 1))
+            movies, row_user = tf.gather(self.movies_by_user, rows.flat_values), rows.value_rowids()
+            counts = tf.cast(rows.row_lengths(), tf.float32)
+            user_vectors = self.rank_user_embedding(users)
+            logits = (tf.matmul(user_vectors, self.rank_movie_embedding.embeddings, transpose_b=True)
+                      + self.rank_movie_bias.embeddings[:, 0])
+            chosen = tf.gather_nd(logits, tf.stack([row_user, tf.cast(movies, tf.int64)], axis=1))
+            cross_entropy = tf.reduce_sum(counts * tf.reduce_logsumexp(logits, axis=1)) - tf.reduce_sum(chosen)
+            penalty = self.rank_l2 * (tf.reduce_sum(counts * tf.reduce_sum(tf.square(user_vectors), axis=1))
                                       + tf.reduce_sum(tf.square(self.rank_movie_embedding(movies))))
-            return {"loss": rank_loss + penalty / n}
+            size = tf.cast(tf.size(users), tf.float32) * self.rows_per_user
+            return {"loss": (cross_entropy + penalty) / size}
+
+        def train_step(self, users):
+            with tf.GradientTape() as tape:
+                losses = self.losses_of(users)
+            gradients = tape.gradient(losses["loss"], self.trainable_variables)
+            self.optimizer.apply(gradients, self.trainable_variables)
+            self.trackers[0].update_state(losses["loss"])
+            return {"loss": self.trackers[0].result()}
 
     return RatingTower, RankingTower
 
@@ -252,12 +277,13 @@ def build_model(n_users: int, n_movies: int, *, dimensions: int = 64, init_std: 
                                aux_weight=aux_weight, global_bias=global_bias)
 
 
-def build_ranking_model(n_users: int, n_movies: int, *, rank_dimensions: int = 128, rank_init_std: float = 0.05,
-                        rank_l2: float = 0.1):
-    """The ranking tower: ``rank_user_embedding``, ``rank_movie_embedding``, ``rank_movie_bias``; its
-    ``train_step`` minimises the full-softmax cross-entropy of the rated movies plus L2."""
-    return _model_classes()[1](n_users, n_movies, rank_dimensions=rank_dimensions, rank_init_std=rank_init_std,
-                               rank_l2=rank_l2)
+def build_ranking_model(n_users: int, n_movies: int, users: np.ndarray, movies: np.ndarray, *,
+                        rank_dimensions: int = 128, rank_init_std: float = 0.05, rank_l2: float = 0.1):
+    """The ranking tower: ``rank_user_embedding``, ``rank_movie_embedding``, ``rank_movie_bias``, trained on the
+    rows ``(users[i], movies[i])``; its ``train_step`` takes a batch of user indices and minimises the
+    full-softmax cross-entropy of their rows plus L2."""
+    return _model_classes()[1](n_users, n_movies, users, movies, rank_dimensions=rank_dimensions,
+                               rank_init_std=rank_init_std, rank_l2=rank_l2)
 
 
 RANKING_FIELDS = ("rank_user_vectors", "rank_movie_vectors", "rank_movie_bias")
@@ -278,7 +304,8 @@ def _ranking_weights(model) -> dict:
 
 
 class _Progress:
-    """One tower's epochs: validation metrics, its best epoch, early stopping, ``on_epoch``."""
+    """One tower's epochs: validation metrics, its best epoch, early stopping, ``on_epoch``. Without ``patience``
+    the tower trains its ``epochs`` and keeps the last, validation metrics only reported."""
 
     def __init__(self, tower: str, weights, validate, metric: str, *, patience: int, epochs: int, start: float,
                  on_epoch, history: list):
@@ -293,6 +320,7 @@ class _Progress:
         weights = self.weights(self.model)
         if self.validate is not None:
             metrics |= {f"val_{name}": value for name, value in self.validate(weights).items()}
+        if self.validate is not None and self.patience is not None:
             score = -metrics["val_rmse"] if self.metric == "rmse" else metrics[f"val_{self.metric}"]
             if score > self.best[2]:
                 self.best = (weights, epoch, score)
@@ -367,8 +395,8 @@ def train(train_arrays, valid_arrays=None, *, params: dict | None = None, seed: 
             return metrics | (ranking_metrics(weights.scores, fit, valid, catalog=catalog) if ranks else {})
         return None if valid is None else validate
 
-    def progress(tower, weights, validate, metric, epochs):
-        return _Progress(tower, weights, validate, metric, patience=p["patience"], epochs=epochs, start=start,
+    def progress(tower, weights, validate, metric, epochs, patience=p["patience"]):
+        return _Progress(tower, weights, validate, metric, patience=patience, epochs=epochs, start=start,
                          on_epoch=on_epoch, history=history)
 
     mean = float(np.clip(targets.mean(), 0.01, 0.99))
@@ -383,18 +411,23 @@ def train(train_arrays, valid_arrays=None, *, params: dict | None = None, seed: 
     trained.epochs = {"rating": rating_epoch}
 
     if ranking:
-        model = build_ranking_model(n_users, n_movies,
+        model = build_ranking_model(n_users, n_movies, users, movies,
                                     **{name: p[name] for name in ("rank_dimensions", "rank_init_std", "rank_l2")})
-        model.compile(optimizer=optimizer(), jit_compile=False)
         rank_epochs = p["rank_epochs"] or p["max_epochs"]
+        user_batches = (tf.data.Dataset.from_tensor_slices(np.arange(n_users, dtype=np.int32))
+                        .shuffle(n_users, seed=seed, reshuffle_each_iteration=True).batch(p["rank_batch_users"]))
+        decay_steps = rank_epochs * -(-n_users // p["rank_batch_users"])
+        model.compile(optimizer=keras.optimizers.Adam(
+            keras.optimizers.schedules.CosineDecay(p["learning_rate"], decay_steps)), jit_compile=False)
 
         def with_ranking(model) -> TrainedCF:
-            return TrainedCF(**{**vars(trained), **_ranking_weights(model)})
+            return TrainedCF(**{**vars(trained), **_ranking_weights(model), "rank_user_scale": p["rank_user_scale"]})
 
-        ranks = progress("ranking", with_ranking, validation(False, True), "ndcg", rank_epochs)
-        _fit(model, data, ranks, p["max_epochs"] if valid is not None else rank_epochs, callbacks, keras)
+        # No early stopping: the learning rate decays to zero over rank_epochs, and the last epoch is kept.
+        ranks = progress("ranking", with_ranking, validation(False, True), "ndcg", rank_epochs, patience=None)
+        _fit(model, user_batches, ranks, rank_epochs, callbacks, keras)
         best, trained.epochs["ranking"], _ = ranks.best
-        for name in RANKING_FIELDS:
+        for name in (*RANKING_FIELDS, "rank_user_scale"):
             setattr(trained, name, getattr(best, name))
     trained.history, trained.seconds = history, time.perf_counter() - start
     return trained

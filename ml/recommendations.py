@@ -57,8 +57,9 @@ def picks_for(*, user, k: int = 10, genre: str | None = None, decade: int | None
     if ranking is None:
         return [Pick(movie, 0.0) for movie in popular(k=k, exclude_ids=rated, genre=genre, decade=decade)]
     index = ranking.index
-    l2 = ranking.parameters.get("rank_l2", DEFAULT_PARAMS["rank_l2"])
-    vector = fold_in_choices(index, np.fromiter(rated, np.int64, len(rated)), l2=l2)
+    params = {**DEFAULT_PARAMS, **ranking.parameters}
+    vector = params["rank_user_scale"] * fold_in_choices(index, np.fromiter(rated, np.int64, len(rated)),
+                                                         l2=params["rank_l2"])
     allowed = None
     if genre or decade is not None:
         allowed = index.mask(_filtered_movies(genre, decade).values_list("pk", flat=True))
