@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from ml.baselines import MostPopular
-from ml.collaborative import TrainedCF, build_model, rating_arrays, train
+from ml.collaborative import TrainedCF, build_model, build_ranking_model, rating_arrays, train
 from ml.evaluation import Catalog, Ratings, ranking_metrics, rating_metrics, split_ratings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,6 +70,32 @@ def test_the_dot_product_is_per_example():
     np.testing.assert_allclose(predicted, expected, rtol=1e-6)
 
 
+def test_the_ranking_loss_is_the_softmax_cross_entropy_of_every_row_of_the_batch_users_plus_per_example_l2():
+    users, movies = np.array([0, 0, 1, 2, 2, 2]), np.array([0, 2, 1, 0, 1, 2])  # 3 users, 3 movies
+    model = build_ranking_model(3, 3, users, movies, rank_dimensions=2, rank_l2=0.1)
+    user_vectors = np.array([[1, 0], [0, 1], [1, -1]], np.float32)
+    movie_vectors, bias = np.array([[2, 0], [0, 3], [1, 1]], np.float32), np.array([0.5, 0, -0.5], np.float32)
+    model.rank_user_embedding.embeddings.assign(user_vectors)
+    model.rank_movie_embedding.embeddings.assign(movie_vectors)
+    model.rank_movie_bias.embeddings.assign(bias[:, None])
+    batch = np.array([2, 0], np.int32)  # users 2 and 0: their five rows
+    logits = user_vectors @ movie_vectors.T + bias
+    rows = [(user, movie) for user, movie in zip(users, movies) if user in batch]
+    cross_entropy = sum(np.log(np.exp(logits[user]).sum()) - logits[user, movie] for user, movie in rows)
+    penalty = 0.1 * sum(user_vectors[user] @ user_vectors[user] + movie_vectors[movie] @ movie_vectors[movie]
+                        for user, movie in rows)
+    rows_per_user = len(users) / 3  # the loss is per row, for a batch of average users
+    expected = (cross_entropy + penalty) / (len(batch) * rows_per_user)
+    np.testing.assert_allclose(float(model.losses_of(batch)["loss"]), expected, rtol=1e-5)
+
+
+def test_picks_score_movies_by_bias_plus_the_scaled_dot_product():
+    model = TrainedCF(np.zeros((1, 1)), np.zeros((2, 1)), np.zeros(1), np.zeros(2), 0.0,
+                      rank_user_vectors=np.array([[2.0, 0.0]]), rank_movie_vectors=np.array([[1.0, 0.0], [0.0, 1.0]]),
+                      rank_movie_bias=np.array([0.0, 1.5]), rank_user_scale=0.5)
+    np.testing.assert_allclose(model.scores(np.array([0])), [[1.0, 1.5]])  # the unscaled vector would pick movie 0
+
+
 def test_users_of_different_groups_get_different_predictions_beyond_their_biases(planted):
     model = planted["model"]
     movie = np.array([0])  # a movie of group 0
@@ -110,6 +136,14 @@ def test_on_epoch_reports_every_epoch_of_each_tower_with_losses_and_validation_m
         assert 1 <= model.epochs[tower] <= len(reported)
     towers = [metrics["tower"] for _, metrics in epochs]
     assert towers == sorted(towers, key=["rating", "ranking"].index)  # one tower after the other
+
+
+def test_the_ranking_tower_trains_all_its_epochs_and_keeps_the_last(planted):
+    """Its learning rate decays to zero over the epochs: no early stopping, whatever the validation says."""
+    ranking = [metrics for _, metrics in planted["epochs"] if metrics["tower"] == "ranking"]
+    assert len(ranking) == planted["model"].epochs["ranking"] == PARAMS["max_epochs"]
+    kept = ranking_metrics(planted["model"].scores, planted["train"], planted["test"], catalog=planted["catalog"])
+    assert kept["ndcg"] == pytest.approx(ranking[-1]["val_ndcg"])
 
 
 def test_training_is_reproducible_with_a_seed(planted):

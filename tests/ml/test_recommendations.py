@@ -72,6 +72,15 @@ def test_picks_respect_genre_and_decade(catalog):
     assert {p.movie.pk for p in nineties} == {m.pk for m in catalog["scifi"][5:]}
 
 
+def test_rank_user_scale_weighs_the_users_taste_against_the_movies_bias(catalog):
+    version = activate_cf_version(catalog)
+    user = User.objects.create(username="ada")
+    rate(user, catalog["romance"][:5], 5.0)
+    version.parameters["rank_user_scale"] = 0.0  # no taste at all: the movies of highest bias, the sci-fi
+    version.save()
+    assert {p.movie.pk for p in recommendations.picks_for(user=user, k=5)} <= {m.pk for m in catalog["scifi"]}
+
+
 def test_a_user_without_ratings_gets_the_most_chosen_movies(catalog):
     activate_cf_version(catalog)
     picks = recommendations.picks_for(user=User.objects.create(username="new"), k=5)
