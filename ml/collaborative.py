@@ -18,8 +18,8 @@ Keras models trained one after the other on the (user, movie, rating) rows of th
   for those he has not seen, and shrinking it towards the average user (whose picks are the movies of highest
   bias, the most chosen) ranked better on validation in each of the four splits of the training data we tried
   (+1–2 % nDCG@10 at 0.7–0.8). A model trained only on ratings ranks poorly (validation nDCG@10 0.05–0.10: a
-  predicted rating says nothing of what people choose to watch); this tower reaches {VAL} on validation, against
-  0.198 for EASE at its best λ. On the test split: see bench/results/quality.md.
+  predicted rating says nothing of what people choose to watch); this tower reaches 0.200–0.205 on validation,
+  against 0.198 for EASE at its best λ. On the test split: see bench/results/quality.md.
 
 Why two towers: with shared embeddings the two objectives fight. A softmax strong enough to rank well (weight 1)
 pulls the embeddings to norms that ruin the ratings (validation RMSE ≥ 0.88), while a weight that keeps the RMSE
@@ -40,8 +40,8 @@ Details that matter:
   cosine over ``max_epochs`` (60) and the last epoch is kept: no early stopping. With a constant learning rate the
   validation nDCG jumped by ±0.003 from epoch to epoch, so the epoch chosen on validation was partly luck, and its
   count did not carry over to a retraining on more data (more steps per epoch); trained to convergence the tower
-  has nothing to carry over but its parameters. A training takes about 10 s on 2 cores, plus the validation of
-  each epoch (about 1 s each on ml-latest-small).
+  has nothing to carry over but its parameters. Its 60 epochs take about 15 s on ml-latest-small and 2 cores,
+  25 s with the validation of each epoch.
 * Why the test split disagreed with validation before: on five other splits of the training data (seeds 44–46,
   held-out shares 20 % and 25 %) this tower without the scale and EASE were within 4 % of each other either way,
   +1 % on average; the validation split happens to favour the tower (+2.4 %), the test split did not. The scale
@@ -49,11 +49,12 @@ Details that matter:
 * Tried on validation and dropped, none above ≈ 0.205 nDCG@10: a cosine softmax with a temperature, an iALS-style
   squared loss over the whole matrix, a softmax over the unrated movies only, user vectors built from the
   user's movies (with or without masking; a linear denoising autoencoder of the Mult-DAE kind reached 0.188),
-  512 dimensions (256 is as good as 128), weight averaging (EMA), ensembles of seeds; a per-user penalty growing
-  slower than the user's rows (∝ √n or constant: worse), a prior added for users with few rows, movie penalties
-  ∝ n^0.75 or n^1.25 (worse), users' losses weighted by n^-0.25 or n^-0.5 (no better); a larger L2 in the
-  fold-in instead of the scale (mixed across splits). Adding ``β·log(count)`` to the movie bias helps like the
-  scale (β ≈ 0.2–0.3), which was kept as it needs nothing but the trained vectors.
+  512 dimensions (256 ranks as well as 128 but folds a user in 4× slower), weight averaging (EMA), ensembles of seeds; a
+  per-user penalty growing slower than the user's rows (∝ √n or constant: worse), a prior added for users with
+  few rows, movie penalties ∝ n^0.75 or n^1.25 (worse), users' losses weighted by n^-0.25 or n^-0.5 (no
+  better); a larger L2 in the fold-in instead of the scale (mixed across splits). Adding ``β·log(count)`` to the
+  movie bias helps about as much as the scale (β ≈ 0.2–0.3); the scale was kept: it needs nothing but the
+  trained vectors.
 
 Inference needs no TensorFlow: :func:`train` returns a :class:`TrainedCF` of numpy arrays, and TensorFlow is only
 imported when a model is built or trained.
