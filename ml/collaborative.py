@@ -19,7 +19,8 @@ Keras models trained one after the other on the (user, movie, rating) rows of th
   bias, the most chosen) ranked better on validation in each of the four splits of the training data we tried
   (+1–2 % nDCG@10 at 0.7–0.8). A model trained only on ratings ranks poorly (validation nDCG@10 0.05–0.10: a
   predicted rating says nothing of what people choose to watch); this tower reaches 0.200–0.205 on validation,
-  against 0.198 for EASE at its best λ. On the test split: see bench/results/quality.md.
+  against 0.198 for EASE at its best λ. On the test split it is still below EASE: 0.389 against 0.3995 (0.384
+  before the batches of users and the scale; bench/results/quality.md).
 
 Why two towers: with shared embeddings the two objectives fight. A softmax strong enough to rank well (weight 1)
 pulls the embeddings to norms that ruin the ratings (validation RMSE ≥ 0.88), while a weight that keeps the RMSE
@@ -40,8 +41,8 @@ Details that matter:
   cosine over ``max_epochs`` (60) and the last epoch is kept: no early stopping. With a constant learning rate the
   validation nDCG jumped by ±0.003 from epoch to epoch, so the epoch chosen on validation was partly luck, and its
   count did not carry over to a retraining on more data (more steps per epoch); trained to convergence the tower
-  has nothing to carry over but its parameters. Its 60 epochs take about 15 s on ml-latest-small and 2 cores,
-  25 s with the validation of each epoch.
+  has nothing to carry over but its parameters. Its 60 epochs take about 20 s on ml-latest-small and 2 shared
+  cores, 35 s with the validation of each epoch.
 * Why the test split disagreed with validation before: on five other splits of the training data (seeds 44–46,
   held-out shares 20 % and 25 %) this tower without the scale and EASE were within 4 % of each other either way,
   +1 % on average; the validation split happens to favour the tower (+2.4 %), the test split did not. The scale

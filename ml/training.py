@@ -89,8 +89,8 @@ def _reporter(run: TrainingRun, phase: str, start: float, share: float, epochs: 
     """An on_epoch callback that records the epoch's metrics on the run and moves its progress.
 
     ``epochs`` are the (most) epochs of each part of the phase; the phase spans ``share`` of the progress bar
-    from ``start``, each part in proportion to its epochs (an epoch of either CF tower takes about a second on
-    ml-latest-small with its validation).
+    from ``start``, each part in proportion to its epochs (an epoch of either CF tower takes under a second on
+    ml-latest-small, validation included).
     """
     costs = dict(epochs)
     order, total = list(costs), sum(costs.values()) or 1.0
