@@ -3,7 +3,8 @@
 Counts and averages come from the columns the rating service keeps current on each movie (movies/stats.py), so
 no page aggregates the ratings table. Lists that every visitor sees (genres, decades, onboarding candidates) are
 cached for a few minutes, the home rows' choice of movies for one. A user's picks and folded-in vector are cached
-under a key that any rating write changes (_ratings_state), and a movie's neighbour lists per model versions.
+under his token (web/user_state.py), which any rating write changes, and a movie's neighbour lists per model
+versions.
 """
 import unicodedata
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, ExpressionWrapper, F, FloatField, Max, Q, QuerySet, Value
+from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -22,6 +23,7 @@ from ml.fold_in import fold_in_ratings
 from ml.models import ModelKind
 from ml.recommendations import Pick, picks_for, similar_to
 from movies.models import Genre, Movie, Rating
+from web import user_state
 
 LIST_CACHE_SECONDS = 300
 TOP_RATED_MIN_VOTES = 20
@@ -203,17 +205,14 @@ def neighbours_html(movie: Movie) -> str:
 def picks(*, user, k: int, genre: str | None = None, decade: int | None = None) -> list[Pick]:
     """ml.recommendations.picks_for, remembered until the user's ratings or the active model change.
 
-    Folding a user in costs more than the rest of a page, so its outcome is cached under a key that changes with
-    every rating write: the number of the user's ratings and the time of the latest (a new or changed rating
-    moves the time, a removed one lowers the count, and putting the count back takes a new rating), plus the
-    active model version. One small query through the (user, movie) index decides; with a per-process cache the
-    key is still right in every process, since it is read from the database.
+    Folding a user in costs more than the rest of a page, so its outcome is cached under the user's token
+    (web/user_state.py), which every rating write changes, and the active model version.
     """
     if not user.is_authenticated:
         return picks_for(user=user, k=k, genre=genre, decade=decade)
     ranking = serving.served(ModelKind.RATINGS, serving.RANKING)
     key = "web:picks:" + ":".join(str(part) for part in (
-        user.pk, *_ratings_state(user), ranking.version_id if ranking else 0, genre or "", decade or "", k))
+        user.pk, user_state.token(user.pk), ranking.version_id if ranking else 0, genre or "", decade or "", k))
     found = cache.get(key)
     if found is None:
         found = [(pick.movie.pk, pick.score, pick.because.pk if pick.because else None)
@@ -221,12 +220,6 @@ def picks(*, user, k: int, genre: str | None = None, decade: int | None = None) 
         cache.set(key, found, PICKS_CACHE_SECONDS)
     movies = movie_cards().in_bulk({pk for movie, _, because in found for pk in (movie, because) if pk})
     return [Pick(movies[movie], score, movies.get(because)) for movie, score, because in found if movie in movies]
-
-
-def _ratings_state(user) -> tuple:
-    """What changes with every rating write of the user: how many ratings, and when the latest was written."""
-    state = Rating.objects.filter(user=user).aggregate(n=Count("id"), last=Max("rated_at"))
-    return state["n"], state["last"].timestamp() if state["last"] else 0
 
 
 def predicted(*, user, movie: Movie) -> float | None:
@@ -237,7 +230,7 @@ def predicted(*, user, movie: Movie) -> float | None:
     served = serving.served(ModelKind.RATINGS, serving.RATING)
     if served is None:
         return None
-    key = "web:folded:" + ":".join(str(part) for part in (user.pk, *_ratings_state(user), served.version_id))
+    key = f"web:folded:{user.pk}:{user_state.token(user.pk)}:{served.version_id}"
     folded = cache.get(key)
     if folded is None:
         rated = list(Rating.objects.filter(user=user).values_list("movie_id", "value"))

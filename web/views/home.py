@@ -1,10 +1,12 @@
 from django.shortcuts import render
 
 from web import selectors
+from web.page_cache import cached_page
 
 HOME_PICKS, ROW = 12, 12
 
 
+@cached_page
 def home(request):
     """Your picks when signed in (else the most rated), the top rated, recently added, and the genres."""
     user = request.user

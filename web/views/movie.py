@@ -2,8 +2,10 @@ from django.shortcuts import get_object_or_404, render
 
 from movies.models import Movie
 from web import selectors
+from web.page_cache import cached_page
 
 
+@cached_page
 def movie_detail(request, pk):
     """A movie: its facts and links out, its numbers, your rating and predicted rating, and two lists of
     neighbours with their similarity as bars (Wikipedia links; ratings)."""

@@ -3,10 +3,12 @@ from django.shortcuts import render
 
 from web import selectors
 from web.forms import FilterForm
+from web.page_cache import cached_page
 
 PICKS = 24
 
 
+@cached_page
 @login_required
 def picks(request):
     """Your picks, folded in from your ratings as they are now, each with its reason; filter by genre/decade."""
