@@ -5,7 +5,7 @@ read from it, and the API counts its throttles here. When Redis does not answer,
 dropped (logged), and everything is computed as if nothing had been cached.
 
 Besides Django's cache API it keeps sets of keys (``add_to_set``, ``pop_set``): the page cache lists each user's
-pages so that a change can drop them all (web/user_state.py).
+pages so that a change can drop them all (movies/user_state.py).
 """
 import logging
 

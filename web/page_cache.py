@@ -3,7 +3,7 @@ fold-in and a render.
 
 A signed-in visitor's page is stored under his session cookie, his CSRF cookie (the page's forms carry a token of
 it) and the path with its query, and kept only while it is right: every change that could alter it drops all of
-the user's pages (web/user_state.py: a rating written or removed, any change of his account, logging out), the
+the user's pages (movies/user_state.py: a rating written or removed, any change of his account, logging out), the
 entry never outlives the session, and a page rendered from data older than such a change is dropped by its own
 renderer (see ``store``). A hit therefore needs neither the session nor the user: the entry's existence is the
 check. The active model versions are stored with the page and compared on each hit, so a new version shows at
@@ -24,7 +24,7 @@ from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 
 from ml import serving
-from web import user_state
+from movies import user_state
 
 
 def cached_page(view):

@@ -122,7 +122,8 @@ def test_a_message_after_a_form_is_shown_instead_of_the_cached_page(signed_in, m
 def test_a_page_made_from_data_older_than_a_change_is_not_kept(signed_in, viewer, models):
     """The race the token closes: a page rendered from the ratings as they were before a change that committed
     (and dropped the user's pages) while it was being rendered."""
-    from web import page_cache, user_state
+    from movies import user_state
+    from web import page_cache
 
     request = signed_in.get(reverse("home")).wsgi_request
     token = user_state.token(viewer.pk)  # read before the page's data...

@@ -1,5 +1,6 @@
 from django.shortcuts import get_object_or_404, render
 
+from ml.recommendations import predicted_rating
 from movies.models import Movie
 from web import selectors
 from web.page_cache import cached_page
@@ -16,6 +17,6 @@ def movie_detail(request, pk):
         "movie": movie,
         "links": selectors.links_out(movie),
         "your_rating": your_rating,
-        "predicted": selectors.predicted(user=user, movie=movie),
+        "predicted": predicted_rating(user=user, movie=movie),
         "neighbours": selectors.neighbours_html(movie),
     })

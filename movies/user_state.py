@@ -1,11 +1,11 @@
 """What a user's cached pages and picks depend on: a token that changes with every change of his ratings or his
 account, and the list of his cached pages, which such a change drops.
 
-Picks and folded-in vectors (web/selectors.py) are cached under the token; whole pages (web/page_cache.py) are
-listed under the user and dropped. So a rating shows in every web process on the very next request.
+Picks and folded-in vectors (ml/recommendations.py) are cached under the token; whole pages (web/page_cache.py)
+are listed under the user and dropped. So a rating shows in every web process on the very next request.
 
 With a shared cache (``CACHE_URL``) the token is a random value kept in that cache. After every committed change
-of the user's ratings or account, and when he logs out (signals, connected in web/apps.py), the token is deleted
+of the user's ratings or account, and when he logs out (signals, connected in movies/apps.py), the token is deleted
 and then his pages. A reader takes the token before it reads the database and checks it again after storing what
 it made from it, so anything made from data older than a change is either dropped by the change or by its maker.
 Without a shared cache each process caches for itself and could not see another's deletion, so the token is read
