@@ -75,7 +75,8 @@ def main() -> int:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="recsite-load-"))
     postgres, redis = Postgres(), Redis()
-    env = environment(postgres.url, redis.url(), work, API_WRITE_RATE="1000000/minute", LOG_LEVEL="WARNING")
+    env = environment(postgres.url, redis.url(), work, CACHE_URL=redis.url(1), API_WRITE_RATE="1000000/minute",
+                      LOG_LEVEL="WARNING")
     os.environ.update({key: env[key] for key in ("DATABASE_URL", "CELERY_BROKER_URL", "DATA_DIR", "DEBUG",
                                                  "SECRET_KEY", "ALLOWED_HOSTS")})
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "recsite.settings")

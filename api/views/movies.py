@@ -8,6 +8,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from api.caching import shared_response
 from api.filters import YEAR_PARAMETERS, MovieFilter
 from api.serializers.movies import MovieSerializer, NeighbourSerializer, SimilarQuerySerializer
 from ml.recommendations import similar_to
@@ -28,7 +29,7 @@ ORDERING = OpenApiParameter("ordering", str, description="title, year, rating_co
                                       "movie itself. Empty while no version of that kind is active."),
 )
 class MovieViewSet(viewsets.ReadOnlyModelViewSet):
-    """Anyone may read the catalog."""
+    """Anyone may read the catalog; the answers are the same for everyone, so they are cached (api/caching.py)."""
 
     permission_classes = [AllowAny]
     serializer_class = MovieSerializer
@@ -41,7 +42,16 @@ class MovieViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["title", "year", "rating_count", "average_rating"]
     ordering = ["title", "id"]
 
+    @shared_response
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @shared_response
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
     @action(detail=True, filter_backends=[], pagination_class=None)
+    @shared_response
     def similar(self, request, pk=None):
         query = SimilarQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
