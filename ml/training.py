@@ -1,6 +1,6 @@
 """Trainers, one per model kind: read the data, train, evaluate, write and activate a new version.
 
-Each trainer takes a TrainingRun, reports every epoch through `runs.report` (and to TensorBoard, under
+Each trainer takes a TrainingRun, records every epoch on it (`run.record`, and to TensorBoard, under
 TENSORBOARD_DIR), and ends by activating the version it wrote and exporting its movie vectors for the
 Embedding Projector (under MODEL_DIR). TensorFlow is imported only by the model modules, in workers.
 """
@@ -30,7 +30,7 @@ def train_ratings(run: TrainingRun, *, on_epoch=None) -> None:
 
     params = {**collaborative.DEFAULT_PARAMS, **run.parameters}
     tensorboard = _tensorboard_logs(run)
-    runs.report(run, parameters=params)
+    run.record(parameters=params)
     ratings = Ratings(stored.user_ids, stored.movie_ids, stored.values.astype(np.float64))
     fit, valid = split_ratings(ratings, VALIDATION_SEED, VALIDATION_SHARE)
     catalog = Catalog.from_ratings(fit)
@@ -50,7 +50,7 @@ def train_ratings(run: TrainingRun, *, on_epoch=None) -> None:
         n_users=everything.n_users, n_movies=everything.n_movies, callbacks=tensorboard("all ratings"),
         on_epoch=_reporter(run, "training on all ratings", 0.6, 0.3, towers, on_epoch))
     evaluation["training_seconds"] = round(trial.seconds + final.seconds, 1)
-    runs.report(run, stage="saving vectors", progress=0.92, evaluation=evaluation)
+    run.record(stage="saving vectors", progress=0.92, evaluation=evaluation)
     version = versions.save_version(
         kind=ModelKind.RATINGS, training_run=run, parameters=params, evaluation=evaluation,
         global_bias=final.global_bias,
@@ -64,7 +64,7 @@ def train_ratings(run: TrainingRun, *, on_epoch=None) -> None:
 def _finish(run: TrainingRun, version) -> None:
     """Activate the new version, then export it for the Embedding Projector."""
     versions.activate(version)
-    runs.report(run, stage="exporting for the Embedding Projector", progress=0.97)
+    run.record(stage="exporting for the Embedding Projector", progress=0.97)
     projector.export_projector(version)
 
 
@@ -105,7 +105,7 @@ def _reporter(run: TrainingRun, phase: str, start: float, share: float, epochs: 
         before = sum(costs[name] for name in order[:order.index(part)]) if part in costs else 0.0
         within = costs.get(part, 0.0) * min(1.0, epoch / max(epochs.get(part, 1), 1))
         stage = f"{phase}: {part} epoch {epoch}" if part else f"{phase}: epoch {epoch}"
-        runs.report(run, epochs=run.epochs, stage=stage, progress=round(start + share * (before + within) / total, 3))
+        run.record(epochs=run.epochs, stage=stage, progress=round(start + share * (before + within) / total, 3))
         if on_epoch:
             on_epoch(run)
 
@@ -133,7 +133,7 @@ def train_links(run: TrainingRun, *, on_epoch=None) -> None:
     from ml import links  # TensorFlow: only now, in the worker
 
     params = {**links.DEFAULT_PARAMS, "min_movies_per_link": MIN_MOVIES_PER_LINK, **run.parameters}
-    runs.report(run, parameters=params)
+    run.record(parameters=params)
     pairs = data.load_links(min_movies=params.pop("min_movies_per_link"))
     if len(pairs) == 0:
         raise runs.TrainingFailed("there are no Wikipedia links shared by two movies to train on: "
@@ -150,7 +150,7 @@ def train_links(run: TrainingRun, *, on_epoch=None) -> None:
     evaluation = {"val_loss": best["val_loss"], "val_accuracy": best["val_accuracy"], "epochs": trial.epochs,
                   "movies": len(movie_ids), "links": pairs.n_links, "pairs": len(pairs),
                   "training_seconds": round(trial.seconds + final.seconds, 1)}
-    runs.report(run, stage="saving vectors", progress=0.92, evaluation=evaluation)
+    run.record(stage="saving vectors", progress=0.92, evaluation=evaluation)
     version = versions.save_version(kind=ModelKind.LINKS, training_run=run, parameters=params, evaluation=evaluation,
                                     movie_ids=movie_ids, movie_vectors=final.movie_vectors)
     _finish(run, version)
