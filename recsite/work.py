@@ -40,6 +40,14 @@ class Work(models.Model):
         return bool(cls.objects.using(using).filter(pk=pk, status=cls.Status.QUEUED).update(
             status=cls.Status.RUNNING, started_at=now, heartbeat_at=now, **fields))
 
+    @classmethod
+    def cancel_queued(cls, rows, *, by) -> int:
+        """End failed the queued ones among ``rows``, which no worker has taken (running ones go on); returns
+        how many. Their task, should it still come, finds them no longer queued. The way out when a queued task
+        was lost (a broker that lost its data), which would otherwise block the next run of its kind."""
+        return rows.filter(status=cls.Status.QUEUED).update(
+            status=cls.Status.FAILED, error=f"cancelled by {by} before a worker took it", finished_at=timezone.now())
+
     def record(self, *, using: str = "default", **fields) -> None:
         """Set ``fields`` on this row and write just them, at once: the admin reads them while the work goes on."""
         for name, value in fields.items():
