@@ -37,13 +37,12 @@ from bench.faults.throwaway import (  # noqa: E402
     answers,
     environment,
     free_port,
-    machine,
     manage,
     now,
     wait_until,
     worker,
 )
-from bench.report import Report  # noqa: E402
+from bench.report import Report, machine  # noqa: E402
 
 SHARED_RELEASE = ROOT.parent / "shared" / "data" / "ml-latest-small"
 QUICK_TRAINING = {"max_epochs": 3}

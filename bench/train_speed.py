@@ -95,7 +95,7 @@ def main():
     report("# Training speed: our CF model against the Keras example's way")
     report()
     report(f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
-    report(f"- Machine: {machine()}; load average before: {os.getloadavg()[0]:.2f}")
+    report(f"- Machine: {machine(tensorflow=True)}; load average before: {os.getloadavg()[0]:.2f}")
     options = "" if args.ratings == RATINGS else f" --ratings {args.ratings}"
     report(f"- Command: `.venv/bin/python bench/train_speed.py{options}`")
 

@@ -27,7 +27,6 @@ Markdown (default bench/results/web.md) with the machine, the date and the load 
 """
 import argparse
 import os
-import platform
 import re
 import shutil
 import signal
@@ -43,6 +42,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 from bench.faults.throwaway import Redis  # noqa: E402  (the repository root is on the path only now)
+from bench.report import machine  # noqa: E402
 
 PYTHON = str(REPO / ".venv" / "bin" / "python")
 RESULTS = REPO / "bench" / "results" / "web.md"
@@ -270,8 +270,7 @@ def write_report(args, rounds: list[dict], not_cached: dict, load_averages: list
     lines = [
         "# Website under load (bench/web.py)", "",
         f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
-        f"- Machine: {platform.node()}, {os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
-        f"Python {platform.python_version()}; 1-minute load average after each measurement: "
+        f"- Machine: {machine()}; 1-minute load average after each measurement: "
         f"{', '.join(f'{value:.1f}' for value in load_averages)}",
         f"- Data: ml-latest-small, collaborative-filtering model trained {args.epochs} epochs; signed in as demo "
         "(session and CSRF cookies)",
