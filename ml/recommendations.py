@@ -24,6 +24,7 @@ from movies.models import Movie, Rating
 
 LIKED = 4.0  # a rating from which a movie can be the reason for a pick ("because you rated Alien highly")
 CACHE_SECONDS = 600  # picks and folded-in vectors; a rating or a new active version replaces them sooner
+LAST_VECTOR_SECONDS = 24 * 3600  # a user's latest ranking vector, where his next fold-in starts
 
 
 @dataclass(frozen=True)
@@ -59,12 +60,13 @@ def picks_for(*, user, k: int = 10, genre: str | None = None, decade: int | None
     """The user's k best picks (of a genre and decade, when given), never a movie he has rated."""
     ranking = serving.served(ModelKind.RATINGS, serving.RANKING)
     if not user.is_authenticated:
-        return _picks(user, ranking, k, genre, decade)
+        return _picks(user, None, ranking, k, genre, decade)
+    token = user_state.token(user.pk)  # before his ratings are read
     key = "picks:" + ":".join(str(part) for part in (
-        user.pk, user_state.token(user.pk), ranking.version_id if ranking else 0, genre or "", decade or "", k))
+        user.pk, token, ranking.version_id if ranking else 0, genre or "", decade or "", k))
     found = cache.get(key)
     if found is None:
-        picks = _picks(user, ranking, k, genre, decade)
+        picks = _picks(user, token, ranking, k, genre, decade)
         cache.set(key, [(pick.movie.pk, pick.score, pick.because and pick.because.pk) for pick in picks],
                   CACHE_SECONDS)
         return picks
@@ -72,13 +74,13 @@ def picks_for(*, user, k: int = 10, genre: str | None = None, decade: int | None
     return [Pick(movies[movie], score, movies.get(because)) for movie, score, because in found if movie in movies]
 
 
-def _picks(user, ranking: serving.Served | None, k: int, genre: str | None, decade: int | None) -> list[Pick]:
+def _picks(user, token: str | None, ranking: serving.Served | None, k: int, genre: str | None,
+           decade: int | None) -> list[Pick]:
     rated = dict(Rating.objects.filter(user=user).values_list("movie_id", "value")) if user.is_authenticated else {}
     if ranking is None:
         return [Pick(movie, 0.0) for movie in popular(k=k, exclude_ids=rated, genre=genre, decade=decade)]
     index = ranking.index
-    l2 = ranking.parameters.get("rank_l2", DEFAULT_PARAMS["rank_l2"])
-    vector = fold_in_choices(index, np.fromiter(rated, np.int64, len(rated)), l2=l2)
+    vector = _ranking_vector(user, token, ranking, np.fromiter(rated, np.int64, len(rated)))
     allowed = None
     if genre or decade is not None:
         allowed = index.mask(_filtered_movies(genre, decade).values_list("pk", flat=True))
@@ -87,6 +89,24 @@ def _picks(user, ranking: serving.Served | None, k: int, genre: str | None, deca
     reasons = index.closest([movie for movie, _ in top], liked)
     movies = Movie.objects.in_bulk([movie for movie, _ in top] + [r for r in reasons if r is not None])
     return [Pick(movies[movie], score, movies.get(reason)) for (movie, score), reason in zip(top, reasons)]
+
+
+def _ranking_vector(user, token: str | None, ranking: serving.Served, rated_ids: np.ndarray) -> np.ndarray:
+    """The user's ranking-tower vector folded in from the movies he rated, remembered under his token (the picks
+    of every filter and length share it). The fold-in starts from his vector before his latest ratings, when
+    known: it is near, so fewer steps reach the same optimum."""
+    l2 = ranking.parameters.get("rank_l2", DEFAULT_PARAMS["rank_l2"])
+    if token is None:  # an anonymous visitor: nothing rated
+        return fold_in_choices(ranking.index, rated_ids, l2=l2)
+    key, last_key = (f"rank-vector:{user.pk}:{token}:{ranking.version_id}",
+                     f"rank-vector-last:{user.pk}:{ranking.version_id}")
+    found = cache.get_many([key, last_key])
+    if key in found:
+        return found[key]
+    vector = fold_in_choices(ranking.index, rated_ids, l2=l2, start=found.get(last_key))
+    cache.set(key, vector, CACHE_SECONDS)
+    cache.set(last_key, vector, LAST_VECTOR_SECONDS)
+    return vector
 
 
 def similar_to(*, movie: Movie, k: int = 10, kind: str = ModelKind.LINKS) -> list[Neighbour]:
