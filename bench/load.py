@@ -29,6 +29,8 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.faults.throwaway import (  # noqa: E402
     ROOT,
@@ -48,6 +50,7 @@ SHARED_RELEASE = ROOT.parent / "shared" / "data" / "ml-latest-small"
 QUICK_TRAINING = {"max_epochs": 3}
 USERS, RATINGS_EACH = 200, 20
 P99_BAR_MS = 50
+ACCESS_FORMAT = "%(m)s %(U)s %(q)s %(s)s %(D)s"  # method, path, query, status, microseconds in the web process
 
 
 def rss_mb(pids) -> float:
@@ -126,7 +129,8 @@ def main() -> int:
 
         port = free_port()
         web = subprocess.Popen([sys.executable, "-m", "gunicorn", "recsite.wsgi", "--bind", f"127.0.0.1:{port}",
-                                "--workers", str(args.web_workers), "--threads", str(args.web_threads)],
+                                "--workers", str(args.web_workers), "--threads", str(args.web_threads),
+                                "--access-logfile", str(work / "access.log"), "--access-logformat", ACCESS_FORMAT],
                                cwd=ROOT, env=env, stdout=open(work / "site.log", "a"), stderr=subprocess.STDOUT)
         processes.append(web)
         wait_until(lambda: answers(port), 60, "gunicorn")
@@ -158,11 +162,15 @@ def main() -> int:
         sampler.start()
         phases = [("closed", 0.0)] + ([("paced", args.connections / args.rate * 1000)] if args.rate else [])
         for name, pause_ms in phases:
+            log_start = (work / "access.log").stat().st_size
             started = time.monotonic()
             run = subprocess.run(["wrk", "-t2", f"-c{args.connections}", f"-d{args.seconds}s", "--latency",
                                   "--timeout", "10s", "-s", "bench/load.lua", base, "--", str(work / "load.txt"),
                                   f"{pause_ms:.1f}"], cwd=ROOT, capture_output=True, text=True)
-            results.append((name, pause_ms, time.monotonic() - started, run.stdout, run.stderr))
+            with open(work / "access.log") as log:
+                log.seek(log_start)
+                server_times = by_kind(log)
+            results.append((name, pause_ms, time.monotonic() - started, run.stdout, server_times))
         rss.append((time.monotonic() - started, rss_mb(web_pids)))
         still_training = TrainingRun.objects.filter(status="running").exists()
         stop.set()
@@ -226,6 +234,13 @@ def main() -> int:
         ["a retrain running at the end of the load", "yes" if still_training else "no"],
         ["retrain runs during the load", ", ".join(f"#{pk} {status}" for pk, status in statuses.items())],
     ])
+    for (_, _, _, _, server_times), (label, _) in zip(results, verdicts):
+        report(f"Time in the web process by kind of request, {label} (from gunicorn's access log; the latency "
+               "above adds the wait for a free thread):")
+        report()
+        report.table(["request", "count", "p50 ms", "p90 ms", "p99 ms"],
+                     [[kind, len(times), *(f"{np.percentile(times, q):.1f}" for q in (50, 90, 99))]
+                      for kind, times in sorted(server_times.items())])
     for (_, _, _, out, _), (label, _) in zip(results, verdicts):
         report(f"wrk, {label}:")
         report("```")
@@ -244,6 +259,27 @@ def main() -> int:
 def sample_rss(pids, samples: list, stop: threading.Event, start: float) -> None:
     while not stop.wait(30):
         samples.append((time.monotonic() - start, rss_mb(pids)))
+
+
+def by_kind(log) -> dict[str, list[float]]:
+    """Milliseconds spent in the web process per kind of request of bench/load.lua, from the access log."""
+    times = {}
+    for line in log:
+        method, path, query, _, micros = line.split(" ")
+        if method == "PUT":
+            kind = "rating write"
+        elif path == "/":
+            kind = "home page"
+        elif path == "/api/me/picks/":
+            kind = "picks"
+        elif path.endswith("/similar/"):
+            kind = "similar"
+        elif path != "/api/movies/":
+            kind = "movie"
+        else:
+            kind = "search" if "search=" in query else "browse"
+        times.setdefault(kind, []).append(int(micros) / 1000)
+    return times
 
 
 def parse_wrk(out: str) -> dict:
