@@ -386,7 +386,7 @@ def _fit(model, batches, steps: int, progress: _Progress, max_epochs: int, callb
     ``max_epochs``), calling ``callbacks`` (Keras callbacks) at each epoch's start and end.
 
     A train step is one traced function (without autograph: converting the source costs more than tracing it).
-    Tracing and its first run cost about 0.6 s, as much as six epochs of the rating tower on ml-latest-small.
+    Tracing it and its first run take about half a second, four epochs' worth of the rating tower on ml-latest-small.
     """
     tf, keras = _tensorflow()
     model.optimizer.build(model.trainable_variables)
@@ -434,7 +434,7 @@ def train(train_arrays, valid_arrays=None, *, params: dict | None = None, seed: 
     if unknown:
         raise ValueError(f"unknown parameters: {sorted(unknown)}")
     start = time.perf_counter()
-    tf, keras = _tensorflow()
+    _, keras = _tensorflow()
     keras.utils.set_random_seed(seed)
     users, movies, ratings = (np.asarray(a) for a in train_arrays)
     n_users = int(users.max()) + 1 if n_users is None else n_users
