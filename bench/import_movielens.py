@@ -32,7 +32,6 @@ import csv
 import hashlib
 import json
 import os
-import platform
 import resource
 import subprocess
 import sys
@@ -46,6 +45,9 @@ import psutil
 import psycopg2
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+from bench.report import machine  # noqa: E402  (the repository root is on the path only now)
+
 WORK = REPO / "bench" / "work"
 RESULTS = REPO / "bench" / "results" / "import_movielens.md"
 SMALL_RELEASE = REPO.parent / "shared" / "data" / "ml-latest-small"
@@ -451,16 +453,11 @@ def importer_fingerprint() -> str:
     return f"sha256 {digest.hexdigest()[:12]} (newest file changed {newest:%Y-%m-%d %H:%M:%S} UTC)"
 
 
-def machine() -> dict:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor() or "unknown")
-    memory_kib = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                      if line.startswith("MemTotal"))
+def machine_and_postgres() -> dict:
     settings = {name: query("postgres", f"SHOW {name}")[0][0] for name in
                 ("server_version", "shared_buffers", "maintenance_work_mem", "max_wal_size", "wal_level",
                  "synchronous_commit")}
-    return {"cpu": cpu, "cores": os.cpu_count(), "ram_gib": memory_kib / 1024**2, "postgres": settings,
-            "python": platform.python_version()}
+    return {"machine": machine(), "postgres": settings}
 
 
 def mib(value: int) -> str:
@@ -487,10 +484,10 @@ def render(run: dict) -> str:
         "# MovieLens import benchmark",
         "",
         f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
-        f"- Machine: {info['cpu']}, {info['cores']} cores, {info['ram_gib']:.1f} GiB RAM; PostgreSQL "
+        f"- Machine: {info['machine']}; PostgreSQL "
         f"{pg['server_version']} (shared_buffers {pg['shared_buffers']}, maintenance_work_mem "
         f"{pg['maintenance_work_mem']}, max_wal_size {pg['max_wal_size']}, wal_level {pg['wal_level']}, "
-        f"synchronous_commit {pg['synchronous_commit']}); Python {info['python']}",
+        f"synchronous_commit {pg['synchronous_commit']})",
         f"- Importer code (movies/importers/*.py): {run['code_at_start']}"
         + ("" if run["code_at_start"] == run["code_at_end"]
            else f" at the start; **it changed during the run**, at the end: {run['code_at_end']}"),
@@ -605,7 +602,8 @@ def main() -> None:
         parser.error("--ratings must be at least 1000")
     out = args.out or (WORK / "import_movielens-quick.md" if args.quick else RESULTS)
 
-    run = {"code_at_start": importer_fingerprint(), "info": machine(), "params": release_parameters(ratings, args.seed)}
+    run = {"code_at_start": importer_fingerprint(), "info": machine_and_postgres(),
+           "params": release_parameters(ratings, args.seed)}
     release, run["generation_s"] = ensure_release(run["params"])
     ratings_csv = release / "ratings.csv"
     run["ratings_csv_bytes"] = ratings_csv.stat().st_size

@@ -26,7 +26,6 @@ two workers ≥ 1.6× one. Throughput is bytes of XML per second of wall time.
 import argparse
 import json
 import os
-import platform
 import resource
 import shutil
 import subprocess
@@ -39,6 +38,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.report import machine  # noqa: E402
 from movies.importers.wikipedia import dump  # noqa: E402
 from movies.importers.wikipedia.multistream import multistream_parts  # noqa: E402
 from movies.importers.wikipedia.parse import parse_part  # noqa: E402
@@ -164,13 +164,6 @@ def whole_import(facts: dict) -> list[str]:
         admin.close()
         shutil.rmtree(WORK / "data", ignore_errors=True)
     return lines
-
-
-def machine() -> str:
-    model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
-                 platform.processor())
-    return (f"{model}, {os.cpu_count()} cores ({len(os.sched_getaffinity(0))} usable); "
-            f"Python {platform.python_version()}; load average (1 min) at start {os.getloadavg()[0]:.2f}")
 
 
 def main() -> None:

@@ -1,10 +1,13 @@
 -- Mixed traffic for bench/load.py: browse, search, movie pages, similar movies, picks, rating writes and the
--- home page, each request as a random user (API token). init() reads "token movie movie ..." lines from the
--- file named by the first argument.
+-- home page, each request as a random user (API token). init() reads "token ..." and "movie ..." lines from the
+-- file named by the first argument; the second, if given, is each connection's pause (ms) between requests.
 local tokens, movies = {}, {}
 local words = {"the", "love", "star", "man", "war", "night", "day", "life", "girl", "city"}
 
+local pause = 0
+
 function init(args)
+  pause = tonumber(args[2] or "0")
   for line in io.lines(args[1]) do
     local kind, value = line:match("^(%a+) (.+)$")
     if kind == "token" then table.insert(tokens, value) else table.insert(movies, value) end
@@ -33,4 +36,8 @@ function request()
   else
     return wrk.format("GET", "/", headers)
   end
+end
+
+function delay()
+  return pause
 end

@@ -90,7 +90,7 @@ def main():
     report("# Quality of the collaborative-filtering model")
     report()
     report(f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
-    report(f"- Machine: {machine()}")
+    report(f"- Machine: {machine(tensorflow=True)}")
     options = "" if args.ratings == RATINGS else f" --ratings {args.ratings}"
     report(f"- Command: `.venv/bin/python bench/quality.py{options}`")
 

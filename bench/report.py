@@ -1,25 +1,27 @@
-"""What the training benchmarks share: the machine they ran on, number formatting, a Markdown report."""
+"""What the benchmarks share: the machine they ran on, number formatting, a Markdown report."""
 import os
 import platform
+from pathlib import Path
 
 import numpy as np
 
 
-def machine() -> str:
-    """CPU model, cores, RAM and library versions."""
-    from ml import collaborative
+def machine(*, tensorflow: bool = False) -> str:
+    """The machine every results file names: CPU model, cores, RAM, Python and the OS; with ``tensorflow``, the
+    versions of TensorFlow, Keras and numpy too (it imports TensorFlow)."""
+    cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")),
+               platform.processor() or platform.machine())
+    meminfo = Path("/proc/meminfo").read_text() if Path("/proc/meminfo").exists() else ""
+    kib = next((int(line.split()[1]) for line in meminfo.splitlines() if line.startswith("MemTotal")), 0)
+    text = (f"{cpu}, {os.cpu_count()} cores, {kib / 2**20:.1f} GiB RAM; Python {platform.python_version()}, "
+            f"{platform.system()} {platform.release()}")
+    if tensorflow:
+        from ml import collaborative
 
-    cpu = platform.processor() or "?"
-    try:
-        with open("/proc/cpuinfo") as f:
-            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
-        with open("/proc/meminfo") as f:
-            ram = int(next(line.split()[1] for line in f if line.startswith("MemTotal"))) / 2**20
-    except (OSError, StopIteration):
-        ram = float("nan")
-    tf, keras = collaborative._tensorflow()
-    return (f"{cpu}, {os.cpu_count()} cores, {ram:.1f} GiB RAM; Python {platform.python_version()}, "
-            f"TensorFlow {tf.__version__}, Keras {keras.__version__}, numpy {np.__version__}")
+        tf, keras = collaborative._tensorflow()
+        text += f"; TensorFlow {tf.__version__}, Keras {keras.__version__}, numpy {np.__version__}"
+    return text
 
 
 def fmt(value, digits=4) -> str:

@@ -24,7 +24,6 @@ BLAS it ran on and the load average around each run.
 import argparse
 import json
 import os
-import platform
 import subprocess
 import sys
 import time
@@ -36,7 +35,8 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from ml.collaborative import DEFAULT_PARAMS  # noqa: E402  (the repository root is on the path only now)
+from bench.report import machine  # noqa: E402  (the repository root is on the path only now)
+from ml.collaborative import DEFAULT_PARAMS  # noqa: E402
 from ml.fold_in import fold_in_choices, fold_in_ratings  # noqa: E402
 from ml.index import EmbeddingIndex  # noqa: E402
 
@@ -76,18 +76,6 @@ def rated_sets(index: EmbeddingIndex, rng: np.random.Generator, sizes: np.ndarra
         stars = 0.5 + 4.5 / (1 + np.exp(-score)) + rng.normal(0, 0.5, size)
         sets.append((index.movie_ids[rows].tolist(), np.clip(np.round(stars * 2) / 2, 0.5, 5.0).tolist()))
     return sets
-
-
-def machine() -> str:
-    """CPU model, cores and RAM from /proc, and the Python version."""
-    cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
-    model = next((line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")),
-                 platform.processor() or platform.machine())
-    meminfo = Path("/proc/meminfo").read_text() if Path("/proc/meminfo").exists() else ""
-    kib = next((int(line.split()[1]) for line in meminfo.splitlines() if line.startswith("MemTotal")), 0)
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return (f"{model}, {os.cpu_count()} cores ({usable} usable), {kib / 2**20:.1f} GiB RAM; "
-            f"Python {platform.python_version()}")
 
 
 def blas() -> tuple[str, str]:

@@ -1,7 +1,8 @@
 """Django admin for training runs and model versions: retrain, follow a run live, activate and roll back.
 
 Staff with the right permissions get a **Retrain** button per model kind on the runs list (a second start while a
-run of that kind is queued or running says so and opens that run), a run page with its progress, loss and
+run of that kind is queued or running says so and opens that run; a queued run whose task was lost can be
+cancelled), a run page with its progress, loss and
 validation charts and per-epoch table (it reloads itself while the run is unfinished), and on the versions list
 an **Activate** action and a **Roll back** button per kind.
 """
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_POST
 from ml import charts, runs, versions
 from ml.models import ModelKind, ModelVersion, TrainingRun
 from recsite.queue import QueueUnavailable
+from recsite.work_admin import cancel_queued, percent_done
 
 LOSSES = ["loss", "rating_loss", "aux_loss"]
 VALIDATION = ["val_rmse", "val_ndcg", "val_loss", "val_accuracy"]
@@ -33,16 +35,13 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(TrainingRun)
 class TrainingRunAdmin(ReadOnlyAdmin):
-    list_display = ["id", "kind", "status", "stage", "percent_done", "created_by", "created_at", "finished_at"]
+    list_display = ["id", "kind", "status", "stage", percent_done, "created_by", "created_at", "finished_at"]
     list_filter = ["kind", "status"]
     list_select_related = ["created_by"]
+    actions = [cancel_queued]
     readonly_fields = ["progress_charts", "epoch_table"]
     change_list_template = "admin/ml/trainingrun/change_list.html"
     change_form_template = "admin/ml/trainingrun/change_form.html"
-
-    @admin.display(description="progress")
-    def percent_done(self, run):
-        return f"{run.progress:.0%}"
 
     @admin.display(description="charts")
     def progress_charts(self, run):

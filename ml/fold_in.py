@@ -86,11 +86,12 @@ def fold_in_ratings(index: EmbeddingIndex, movie_ids: Iterable[int] | np.ndarray
 
 
 def fold_in_choices(index: EmbeddingIndex, movie_ids: Iterable[int] | np.ndarray, *, l2: float,
-                    max_steps: int = 8, tol: float = 1e-3) -> np.ndarray:
+                    start: np.ndarray | None = None, max_steps: int = 8, tol: float = 1e-3) -> np.ndarray:
     """The user's ranking-tower vector from the movies he rated (the softmax tower has no user bias).
 
     ``l2`` is the tower's training penalty. No (known) movies give the zero vector, whose picks are the movies
     of highest bias: the most chosen ones. Each step costs two passes over the catalog (logits, expectation).
+    ``start`` is where the steps start (default zero): the user's vector before his latest ratings needs fewer.
     """
     known, rows = _known(index, movie_ids)
     rows = rows[known]
@@ -108,14 +109,14 @@ def fold_in_choices(index: EmbeddingIndex, movie_ids: Iterable[int] | np.ndarray
         total = float(p.sum(dtype=np.float64))
         return top + np.log(total) - mean_chosen @ w + l2 * (w @ w), p / np.float32(total)
 
-    w = np.zeros(index.dim)
+    w = np.zeros(index.dim) if start is None or len(start) != index.dim else np.asarray(start, np.float64)
     current, p = evaluate(w)
     for _ in range(max_steps):
         gradient = (p @ vectors).astype(np.float64) - mean_chosen + 2 * l2 * w
         heavy = np.argpartition(p, len(p) - support)[len(p) - support:] if support < len(p) else slice(None)
-        v, q = vectors[heavy].astype(np.float64), p[heavy].astype(np.float64)
-        mean = q @ v
-        hessian = (v.T * q) @ v - np.outer(mean, mean) + 2 * l2 * np.eye(len(w))
+        v, q = vectors[heavy], p[heavy]  # float32: an approximate Hessian in any case, at half the cost
+        mean = (q @ v).astype(np.float64)
+        hessian = ((v.T * q) @ v).astype(np.float64) - np.outer(mean, mean) + 2 * l2 * np.eye(len(w))
         step = np.linalg.solve(hessian, gradient)
         t = 1.0
         while True:  # backtracking on the exact loss; the approximate Hessian's full step almost always does

@@ -10,37 +10,23 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from recsite.work import Work
+
 
 class ModelKind(models.TextChoices):
     LINKS = "links", "Link embeddings (Wikipedia)"
     RATINGS = "ratings", "Collaborative filtering (ratings)"
 
 
-class TrainingRun(models.Model):
-    class Status(models.TextChoices):
-        QUEUED = "queued"
-        RUNNING = "running"
-        SUCCEEDED = "succeeded"
-        FAILED = "failed"
-
+class TrainingRun(Work):
     kind = models.CharField(max_length=20, choices=ModelKind.choices)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     parameters = models.JSONField(default=dict, blank=True)
     epochs = models.JSONField(default=list, blank=True, help_text="Per-epoch loss, validation metric and seconds.")
     evaluation = models.JSONField(default=dict, blank=True, help_text="Final metrics on held-out data.")
-    stage = models.CharField(max_length=200, blank=True)
-    progress = models.FloatField(default=0.0)
-    error = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="training_runs")
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False,
-                                        help_text="Stamped by the worker while it trains (recsite/recovery.py).")
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(Work.Meta):
         constraints = [
             # At most one queued or running run per kind: a second request finds this one instead.
             models.UniqueConstraint(fields=["kind"], condition=Q(status__in=["queued", "running"]),

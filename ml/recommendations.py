@@ -1,24 +1,30 @@
 """What the site recommends: a user's picks, a movie's neighbours, a predicted rating (selectors, numpy only).
 
 Every answer comes from the active model versions held in memory (ml/serving.py) and the user's ratings as they
-are now: the user's vectors are folded in from his ratings on each request (ml/fold_in.py), so picks change
-right after he rates, without waiting for a retrain. Without an active model, or for a user with no ratings,
-picks fall back to the most rated movies.
+are now: the user's vectors are folded in from his ratings (ml/fold_in.py), so picks change right after he
+rates, without waiting for a retrain. A fold-in costs more than the rest of a page, so picks and folded-in
+vectors are remembered in the cache under the user's token (movies/user_state.py), which every rating write
+changes, and the active version. Without an active model, or for a user with no ratings, picks fall back to
+the most rated movies.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
+from django.core.cache import cache
 from django.db.models import Count
 
 from ml import serving
 from ml.collaborative import DEFAULT_PARAMS
 from ml.fold_in import fold_in_choices, fold_in_ratings
 from ml.models import ModelKind
+from movies import user_state
 from movies.models import Movie, Rating
 
 LIKED = 4.0  # a rating from which a movie can be the reason for a pick ("because you rated Alien highly")
+CACHE_SECONDS = 600  # picks and folded-in vectors; a rating or a new active version replaces them sooner
+LAST_VECTOR_SECONDS = 24 * 3600  # a user's latest ranking vector, where his next fold-in starts
 
 
 @dataclass(frozen=True)
@@ -52,14 +58,30 @@ def popular(*, k: int = 10, exclude_ids=(), genre: str | None = None, decade: in
 
 def picks_for(*, user, k: int = 10, genre: str | None = None, decade: int | None = None) -> list[Pick]:
     """The user's k best picks (of a genre and decade, when given), never a movie he has rated."""
-    rated = dict(Rating.objects.filter(user=user).values_list("movie_id", "value")) if user.is_authenticated else {}
     ranking = serving.served(ModelKind.RATINGS, serving.RANKING)
+    if not user.is_authenticated:
+        return _picks(user, None, ranking, k, genre, decade)
+    token = user_state.token(user.pk)  # before his ratings are read
+    key = "picks:" + ":".join(str(part) for part in (
+        user.pk, token, ranking.version_id if ranking else 0, genre or "", decade or "", k))
+    found = cache.get(key)
+    if found is None:
+        picks = _picks(user, token, ranking, k, genre, decade)
+        cache.set(key, [(pick.movie.pk, pick.score, pick.because and pick.because.pk) for pick in picks],
+                  CACHE_SECONDS)
+        return picks
+    movies = Movie.objects.in_bulk({pk for movie, _, because in found for pk in (movie, because) if pk})
+    return [Pick(movies[movie], score, movies.get(because)) for movie, score, because in found if movie in movies]
+
+
+def _picks(user, token: str | None, ranking: serving.Served | None, k: int, genre: str | None,
+           decade: int | None) -> list[Pick]:
+    rated = dict(Rating.objects.filter(user=user).values_list("movie_id", "value")) if user.is_authenticated else {}
     if ranking is None:
         return [Pick(movie, 0.0) for movie in popular(k=k, exclude_ids=rated, genre=genre, decade=decade)]
     index = ranking.index
-    params = {**DEFAULT_PARAMS, **ranking.parameters}
-    vector = params["rank_user_scale"] * fold_in_choices(index, np.fromiter(rated, np.int64, len(rated)),
-                                                         l2=params["rank_l2"])
+    scale = ranking.parameters.get("rank_user_scale", DEFAULT_PARAMS["rank_user_scale"])
+    vector = scale * _ranking_vector(user, token, ranking, np.fromiter(rated, np.int64, len(rated)))
     allowed = None
     if genre or decade is not None:
         allowed = index.mask(_filtered_movies(genre, decade).values_list("pk", flat=True))
@@ -68,6 +90,24 @@ def picks_for(*, user, k: int = 10, genre: str | None = None, decade: int | None
     reasons = index.closest([movie for movie, _ in top], liked)
     movies = Movie.objects.in_bulk([movie for movie, _ in top] + [r for r in reasons if r is not None])
     return [Pick(movies[movie], score, movies.get(reason)) for (movie, score), reason in zip(top, reasons)]
+
+
+def _ranking_vector(user, token: str | None, ranking: serving.Served, rated_ids: np.ndarray) -> np.ndarray:
+    """The user's ranking-tower vector folded in from the movies he rated, remembered under his token (the picks
+    of every filter and length share it). The fold-in starts from his vector before his latest ratings, when
+    known: it is near, so fewer steps reach the same optimum."""
+    l2 = ranking.parameters.get("rank_l2", DEFAULT_PARAMS["rank_l2"])
+    if token is None:  # an anonymous visitor: nothing rated
+        return fold_in_choices(ranking.index, rated_ids, l2=l2)
+    key, last_key = (f"rank-vector:{user.pk}:{token}:{ranking.version_id}",
+                     f"rank-vector-last:{user.pk}:{ranking.version_id}")
+    found = cache.get_many([key, last_key])
+    if key in found:
+        return found[key]
+    vector = fold_in_choices(ranking.index, rated_ids, l2=l2, start=found.get(last_key))
+    cache.set(key, vector, CACHE_SECONDS)
+    cache.set(last_key, vector, LAST_VECTOR_SECONDS)
+    return vector
 
 
 def similar_to(*, movie: Movie, k: int = 10, kind: str = ModelKind.LINKS) -> list[Neighbour]:
@@ -85,11 +125,16 @@ def similar_to(*, movie: Movie, k: int = 10, kind: str = ModelKind.LINKS) -> lis
 def predicted_rating(*, user, movie: Movie) -> float | None:
     """The rating (0.5–5) the CF model predicts ``user`` would give ``movie``; None without a model for it."""
     rating = serving.served(ModelKind.RATINGS, serving.RATING)
-    if rating is None:
+    if rating is None or not user.is_authenticated:
         return None
-    rated = list(Rating.objects.filter(user=user).values_list("movie_id", "value")) if user.is_authenticated else []
-    ids = np.array([movie_id for movie_id, _ in rated], np.int64)
-    values = np.array([value for _, value in rated], np.float64)
-    params = {**DEFAULT_PARAMS, **rating.parameters}
-    vector, bias = fold_in_ratings(rating.index, ids, values, l2=params["l2"], bias_l2=params["bias_l2"])
+    key = f"folded:{user.pk}:{user_state.token(user.pk)}:{rating.version_id}"
+    folded = cache.get(key)
+    if folded is None:
+        rated = list(Rating.objects.filter(user=user).values_list("movie_id", "value"))
+        params = {**DEFAULT_PARAMS, **rating.parameters}
+        folded = fold_in_ratings(rating.index, np.array([movie_id for movie_id, _ in rated], np.int64),
+                                 np.array([value for _, value in rated], np.float64), l2=params["l2"],
+                                 bias_l2=params["bias_l2"])
+        cache.set(key, folded, CACHE_SECONDS)
+    vector, bias = folded
     return rating.index.predict_rating(vector, bias, movie.pk)

@@ -40,8 +40,8 @@ def start_run(kind: str, *, user=None, parameters: dict | None = None) -> tuple[
         unfinished = [TrainingRun.Status.QUEUED, TrainingRun.Status.RUNNING]
         return TrainingRun.objects.get(kind=kind, status__in=unfinished), False
     enqueue_on_commit(retrain, run.pk, what="the training run",
-                      on_failure=lambda message: _save(run, status=TrainingRun.Status.FAILED, error=message,
-                                                       finished_at=timezone.now()))
+                      on_failure=lambda message: run.record(status=TrainingRun.Status.FAILED, error=message,
+                                                            finished_at=timezone.now()))
     return run, True
 
 
@@ -53,9 +53,7 @@ def execute_run(run_id: int, *, on_epoch: Callable[[TrainingRun], None] | None =
     """
     from ml.training import TRAINERS
 
-    now = timezone.now()
-    claimed = TrainingRun.objects.filter(pk=run_id, status=TrainingRun.Status.QUEUED).update(
-        status=TrainingRun.Status.RUNNING, started_at=now, heartbeat_at=now, stage="loading data")
+    claimed = TrainingRun.claim(run_id, stage="loading data")
     run = TrainingRun.objects.get(pk=run_id)
     if not claimed:
         logger.warning("training run %s is %s, not queued: not run again", run.pk, run.status)
@@ -64,24 +62,13 @@ def execute_run(run_id: int, *, on_epoch: Callable[[TrainingRun], None] | None =
         with recovery.heartbeat(TrainingRun, run.pk):
             TRAINERS[ModelKind(run.kind)](run, on_epoch=on_epoch)
     except TrainingFailed as error:
-        _save(run, status=TrainingRun.Status.FAILED, error=str(error), finished_at=timezone.now())
+        run.record(status=TrainingRun.Status.FAILED, error=str(error), finished_at=timezone.now())
     except BaseException as error:  # a bug or a worker shutdown: the run still ends
         logger.exception("training run %s crashed", run.pk)
-        _save(run, status=TrainingRun.Status.FAILED, finished_at=timezone.now(),
-              error=f"unexpected error: {type(error).__name__}: {error}")
+        run.record(status=TrainingRun.Status.FAILED, finished_at=timezone.now(),
+                   error=f"unexpected error: {type(error).__name__}: {error}")
         if not isinstance(error, Exception):
             raise
     else:
-        _save(run, status=TrainingRun.Status.SUCCEEDED, stage="done", progress=1.0, finished_at=timezone.now())
+        run.record(status=TrainingRun.Status.SUCCEEDED, stage="done", progress=1.0, finished_at=timezone.now())
     return run
-
-
-def report(run: TrainingRun, **fields) -> None:
-    """Record progress (stage, progress, epochs, evaluation) where the admin can read it at once."""
-    _save(run, **fields)
-
-
-def _save(run: TrainingRun, **fields) -> None:
-    for name, value in fields.items():
-        setattr(run, name, value)
-    TrainingRun.objects.filter(pk=run.pk).update(**fields)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ml.index import EmbeddingIndex
-from ml.models import ModelVersion, MovieVector
+from ml.models import ModelKind, ModelVersion, MovieVector
 
 RECHECK_SECONDS = 5.0
 RATING, RANKING = "rating", "ranking"  # the two towers of collaborative filtering; link versions have only "rating"
@@ -51,6 +51,12 @@ def index_for(kind: str, tower: str = RATING) -> EmbeddingIndex | None:
     """The active version's index for `kind` (None while no version is active)."""
     loaded = served(kind, tower)
     return None if loaded is None else loaded.index
+
+
+def active_versions() -> tuple[int | None, ...]:
+    """The active version of each kind (None for a kind without one), as known to this process: what a cached
+    page depends on."""
+    return tuple(_active_version_id(kind) for kind in ModelKind.values)
 
 
 def forget() -> None:

@@ -1,6 +1,6 @@
 """Trainers, one per model kind: read the data, train, evaluate, write and activate a new version.
 
-Each trainer takes a TrainingRun, reports every epoch through `runs.report` (and to TensorBoard, under
+Each trainer takes a TrainingRun, records every epoch on it (`run.record`, and to TensorBoard, under
 TENSORBOARD_DIR), and ends by activating the version it wrote and exporting its movie vectors for the
 Embedding Projector (under MODEL_DIR). TensorFlow is imported only by the model modules, in workers.
 """
@@ -30,7 +30,7 @@ def train_ratings(run: TrainingRun, *, on_epoch=None) -> None:
 
     params = {**collaborative.DEFAULT_PARAMS, **run.parameters}
     tensorboard = _tensorboard_logs(run)
-    runs.report(run, parameters=params)
+    run.record(parameters=params)
     ratings = Ratings(stored.user_ids, stored.movie_ids, stored.values.astype(np.float64))
     fit, valid = split_ratings(ratings, VALIDATION_SEED, VALIDATION_SHARE)
     catalog = Catalog.from_ratings(fit)
@@ -51,7 +51,7 @@ def train_ratings(run: TrainingRun, *, on_epoch=None) -> None:
         n_users=everything.n_users, n_movies=everything.n_movies, callbacks=tensorboard("all ratings"),
         on_epoch=_reporter(run, "training on all ratings", 0.6, 0.3, towers, on_epoch))
     evaluation["training_seconds"] = round(trial.seconds + final.seconds, 1)
-    runs.report(run, stage="saving vectors", progress=0.92, evaluation=evaluation)
+    run.record(stage="saving vectors", progress=0.92, evaluation=evaluation)
     version = versions.save_version(
         kind=ModelKind.RATINGS, training_run=run, parameters=params, evaluation=evaluation,
         global_bias=final.global_bias,
@@ -65,7 +65,7 @@ def train_ratings(run: TrainingRun, *, on_epoch=None) -> None:
 def _finish(run: TrainingRun, version) -> None:
     """Activate the new version, then export it for the Embedding Projector."""
     versions.activate(version)
-    runs.report(run, stage="exporting for the Embedding Projector", progress=0.97)
+    run.record(stage="exporting for the Embedding Projector", progress=0.97)
     projector.export_projector(version)
 
 
@@ -85,14 +85,17 @@ def _tensorboard_logs(run: TrainingRun):
     return for_phase
 
 
+# The ranking tower's epochs take about twice as long as the rating tower's (a softmax over all movies).
+TOWER_COST = {"rating": 1.0, "ranking": 2.0}
+
+
 def _reporter(run: TrainingRun, phase: str, start: float, share: float, epochs: dict, on_epoch):
     """An on_epoch callback that records the epoch's metrics on the run and moves its progress.
 
     ``epochs`` are the (most) epochs of each part of the phase; the phase spans ``share`` of the progress bar
-    from ``start``, each part in proportion to its epochs (an epoch of either CF tower takes under a second on
-    ml-latest-small, validation included).
+    from ``start``, each part in proportion to its expected cost.
     """
-    costs = dict(epochs)
+    costs = {part: TOWER_COST.get(part, 1.0) * count for part, count in epochs.items()}
     order, total = list(costs), sum(costs.values()) or 1.0
 
     def report(epoch: int, metrics: dict) -> None:
@@ -103,7 +106,7 @@ def _reporter(run: TrainingRun, phase: str, start: float, share: float, epochs: 
         before = sum(costs[name] for name in order[:order.index(part)]) if part in costs else 0.0
         within = costs.get(part, 0.0) * min(1.0, epoch / max(epochs.get(part, 1), 1))
         stage = f"{phase}: {part} epoch {epoch}" if part else f"{phase}: epoch {epoch}"
-        runs.report(run, epochs=run.epochs, stage=stage, progress=round(start + share * (before + within) / total, 3))
+        run.record(epochs=run.epochs, stage=stage, progress=round(start + share * (before + within) / total, 3))
         if on_epoch:
             on_epoch(run)
 
@@ -131,7 +134,7 @@ def train_links(run: TrainingRun, *, on_epoch=None) -> None:
     from ml import links  # TensorFlow: only now, in the worker
 
     params = {**links.DEFAULT_PARAMS, "min_movies_per_link": MIN_MOVIES_PER_LINK, **run.parameters}
-    runs.report(run, parameters=params)
+    run.record(parameters=params)
     pairs = data.load_links(min_movies=params.pop("min_movies_per_link"))
     if len(pairs) == 0:
         raise runs.TrainingFailed("there are no Wikipedia links shared by two movies to train on: "
@@ -148,7 +151,7 @@ def train_links(run: TrainingRun, *, on_epoch=None) -> None:
     evaluation = {"val_loss": best["val_loss"], "val_accuracy": best["val_accuracy"], "epochs": trial.epochs,
                   "movies": len(movie_ids), "links": pairs.n_links, "pairs": len(pairs),
                   "training_seconds": round(trial.seconds + final.seconds, 1)}
-    runs.report(run, stage="saving vectors", progress=0.92, evaluation=evaluation)
+    run.record(stage="saving vectors", progress=0.92, evaluation=evaluation)
     version = versions.save_version(kind=ModelKind.LINKS, training_run=run, parameters=params, evaluation=evaluation,
                                     movie_ids=movie_ids, movie_vectors=final.movie_vectors)
     _finish(run, version)

@@ -8,6 +8,8 @@ from django.urls import path
 
 from movies import jobs
 from movies.models import Genre, ImportJob, Movie, MovieLensAccount, Rating, Tag, WikiLink
+from movies.stats import refresh_stats
+from recsite.work_admin import cancel_queued, percent_done
 
 
 @admin.register(Genre)
@@ -30,6 +32,21 @@ class RatingAdmin(admin.ModelAdmin):
     list_select_related = ["user", "movie"]
     raw_id_fields = ["user", "movie"]
     show_full_result_count = False  # counting millions of ratings on every page is slow
+
+    # Edited here too, a movie's stored count and average follow its ratings (movies/stats.py).
+    def save_model(self, request, obj, form, change):
+        before = form.initial.get("movie")  # the movie the rating was of, when it is moved to another
+        super().save_model(request, obj, form, change)
+        refresh_stats({obj.movie_id, before} - {None})
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        refresh_stats([obj.movie_id])
+
+    def delete_queryset(self, request, queryset):
+        movies = set(queryset.values_list("movie_id", flat=True))
+        super().delete_queryset(request, queryset)
+        refresh_stats(movies)
 
 
 @admin.register(Tag)
@@ -65,15 +82,12 @@ class ImportForm(forms.Form):
 
 @admin.register(ImportJob)
 class ImportJobAdmin(admin.ModelAdmin):
-    list_display = ["id", "kind", "source", "status", "stage", "percent_done", "created_at", "finished_at"]
+    list_display = ["id", "kind", "source", "status", "stage", percent_done, "created_at", "finished_at"]
     list_filter = ["kind", "status"]
+    actions = [cancel_queued]
     readonly_fields = [field.name for field in ImportJob._meta.fields]
     change_list_template = "admin/movies/importjob/change_list.html"
     change_form_template = "admin/movies/importjob/change_form.html"
-
-    @admin.display(description="progress")
-    def percent_done(self, job):
-        return f"{job.progress:.0%}"
 
     def has_add_permission(self, request):
         return False  # jobs are started by the import form below (or the import command), never typed in

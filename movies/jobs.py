@@ -60,9 +60,7 @@ def run_import(job_id: int, *, listeners=(), fan_out: bool = False) -> ImportJob
     """Run a job's import now, in this process. The job ends succeeded or failed, never running;
     except with `fan_out` for a Wikipedia job, which then continues in one task per part.
     Only a queued job runs: a task redelivered after its worker died leaves its job as it is."""
-    now = timezone.now()
-    claimed = ImportJob.objects.using("progress").filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
-        status=ImportJob.Status.RUNNING, started_at=now, heartbeat_at=now, error="", stage="starting")
+    claimed = ImportJob.claim(job_id, using="progress", error="", stage="starting")
     job = ImportJob.objects.using("progress").get(pk=job_id)
     if not claimed:
         logger.warning("import job %s is %s, not queued: not run again", job.pk, job.status)
@@ -175,6 +173,4 @@ def _report(job: ImportJob, stage: str, fraction: float) -> None:
 
 
 def _save(job: ImportJob, **fields) -> None:
-    for name, value in fields.items():
-        setattr(job, name, value)
-    ImportJob.objects.using("progress").filter(pk=job.pk).update(**fields)
+    job.record(using="progress", **fields)

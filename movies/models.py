@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from recsite.work import Work
+
 RATING_VALUES = [step / 2 for step in range(1, 11)]  # 0.5, 1.0, ... 5.0
 
 
@@ -130,44 +132,22 @@ class WikiLink(models.Model):
         return f"{self.movie} → {self.target}"
 
 
-class ImportJob(models.Model):
+class ImportJob(Work):
     """One run of a data import, with the progress and outcome the admin shows."""
 
     class Kind(models.TextChoices):
         MOVIELENS = "movielens", "MovieLens"
         WIKIPEDIA = "wikipedia", "Wikipedia"
 
-    class Status(models.TextChoices):
-        QUEUED = "queued"
-        RUNNING = "running"
-        SUCCEEDED = "succeeded"
-        FAILED = "failed"
-
     kind = models.CharField(max_length=20, choices=Kind.choices)
     source = models.CharField(max_length=2000, help_text="Directory, .zip file or URL.")
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
-    stage = models.CharField(max_length=200, blank=True, help_text="What the import is doing now.")
-    progress = models.FloatField(default=0.0, help_text="0 to 1.")
     counts = models.JSONField(default=dict, blank=True, help_text="Rows created, updated and skipped per table.")
     options = models.JSONField(default=dict, blank=True, help_text="Settings of this import, e.g. a threshold.")
-    error = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="import_jobs")
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False,
-                                        help_text="Stamped by the worker while it works (recsite/recovery.py).")
-
-    class Meta:
-        ordering = ["-created_at"]
 
     def __str__(self):
         return f"{self.get_kind_display()} import #{self.pk} ({self.status})"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
 
 
 class ImportPart(models.Model):

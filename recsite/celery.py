@@ -1,14 +1,15 @@
 """The Celery application: workers import data dumps and train the models.
 
 Every worker also sweeps, at start and then every JOB_SWEEP_SECONDS, for runs and jobs whose worker
-died (recsite/recovery.py), so no separate beat process is needed.
+died (recsite/recovery.py), so no separate beat process is needed. Workers run at a lower CPU priority
+(WORKER_NICENESS) than the web processes: on a machine they share, a retrain must not slow the pages.
 """
 import logging
 import os
 import threading
 
 from celery import Celery
-from celery.signals import worker_ready, worker_shutdown
+from celery.signals import worker_init, worker_ready, worker_shutdown
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "recsite.settings")
 
@@ -18,6 +19,13 @@ app.autodiscover_tasks()
 
 logger = logging.getLogger(__name__)
 _stop_sweeping = threading.Event()
+
+
+@worker_init.connect
+def lower_priority(**kwargs) -> None:
+    from django.conf import settings
+
+    os.nice(settings.WORKER_NICENESS)  # inherited by the pool's processes
 
 
 @worker_ready.connect

@@ -147,10 +147,19 @@ LOGIN_THROTTLE_PATHS = env_list("LOGIN_THROTTLE_PATHS", ["/admin/login/", "/acco
 # The cache holds the API's throttle counts and what pages keep for a while: per process by default, shared
 # by every web process with CACHE_URL=redis://host:6379/1 (an outage of it is a cache miss: recsite/cache.py).
 CACHE_URL = env_str("CACHE_URL")
+# Whether every web process sees the same cache: what one process drops, none serves again.
+CACHE_IS_SHARED = CACHE_URL.startswith(("redis://", "rediss://", "unix://"))
 CACHES = {"default": {"BACKEND": "recsite.cache.ForgivingRedisCache", "LOCATION": CACHE_URL,
                       "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
-          if CACHE_URL.startswith(("redis://", "rediss://", "unix://")) else
-          {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+          if CACHE_IS_SHARED else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions are read from the shared cache (written through to the database): no query for them.
+SESSION_ENGINE = ("django.contrib.sessions.backends.cached_db" if CACHE_IS_SHARED
+                  else "django.contrib.sessions.backends.db")
+# Messages after a form travel in a cookie, so that a cached page (web/page_cache.py) knows without the session
+# that one is waiting to be shown.
+MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
+# Whole pages are kept per visitor this long (web/page_cache.py), only with a shared cache; 0 turns it off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300) if CACHE_IS_SHARED else 0
 
 # The REST API under /api/ (see api/): token or session authentication, one error format, writes throttled.
 REST_FRAMEWORK = {
@@ -215,6 +224,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # unavailable) instead of retrying for long.
 CELERY_BROKER_CONNECTION_TIMEOUT = env_float("CELERY_BROKER_CONNECTION_TIMEOUT", 2)
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# Workers lower their CPU priority by this much (nice), so that web processes on the same machine come first.
+WORKER_NICENESS = env_int("WORKER_NICENESS", 19)
 
 # Production hardening (see `manage.py check --deploy`).
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

@@ -43,6 +43,33 @@ def fresh_state(monkeypatch):
 
 
 @pytest.fixture
+def redis_url():
+    """The URL of the tests' Redis database (TEST_REDIS_DB, which the broker uses too). Without Redis the test is
+    skipped; CI always has it (bin/services)."""
+    url = os.environ.get("CELERY_BROKER_URL", "")
+    if not url.startswith("redis://"):
+        pytest.skip("needs Redis")
+    return url.rsplit("/", 1)[0] + "/" + os.environ.get("REDIS_DB", "15")
+
+
+@pytest.fixture
+def redis_cache(redis_url, settings):
+    """Django's cache in Redis, as in production with CACHE_URL: sessions and whole pages are kept there too.
+    The test's keys carry a prefix of their own and are deleted after it."""
+    import redis
+
+    prefix = f"test-{uuid.uuid4().hex[:8]}"
+    settings.CACHES = {"default": {"BACKEND": "recsite.cache.ForgivingRedisCache", "LOCATION": redis_url,
+                                   "KEY_PREFIX": prefix}}
+    settings.CACHE_IS_SHARED, settings.PAGE_CACHE_SECONDS = True, 60
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    yield
+    client = redis.Redis.from_url(redis_url)
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
+
+
+@pytest.fixture
 def release(tmp_path):
     """A small generated release in the ml-latest (CSV) format."""
     return generate_dataset(tmp_path / "ml-test", format="csv", n_users=30, n_movies=60, ratings_per_user=12,

@@ -2,25 +2,22 @@
 
 Counts and averages come from the columns the rating service keeps current on each movie (movies/stats.py), so
 no page aggregates the ratings table. Lists that every visitor sees (genres, decades, onboarding candidates) are
-cached for a few minutes, the home rows' choice of movies for one. A user's picks and folded-in vector are cached
-under a key that any rating write changes (_ratings_state), and a movie's neighbour lists per model versions.
+cached for a few minutes, the home rows' choice of movies for one, and a movie's neighbour lists per model
+versions. Picks and predicted ratings come from ml/recommendations.py.
 """
 import unicodedata
 from dataclasses import dataclass
 
-import numpy as np
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, ExpressionWrapper, F, FloatField, Max, Q, QuerySet, Value
+from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from ml import serving
-from ml.collaborative import DEFAULT_PARAMS
-from ml.fold_in import fold_in_ratings
 from ml.models import ModelKind
-from ml.recommendations import Pick, picks_for, similar_to
+from ml.recommendations import similar_to
 from movies.models import Genre, Movie, Rating
 
 LIST_CACHE_SECONDS = 300
@@ -179,7 +176,6 @@ def onboarding_candidates(k: int = 24) -> list[Movie]:
 
 
 
-PICKS_CACHE_SECONDS = 600
 NEIGHBOURS_CACHE_SECONDS = 600
 NEIGHBOURS = 10
 
@@ -198,53 +194,3 @@ def neighbours_html(movie: Movie) -> str:
         })
         cache.set(key, html, NEIGHBOURS_CACHE_SECONDS)
     return mark_safe(html)
-
-
-def picks(*, user, k: int, genre: str | None = None, decade: int | None = None) -> list[Pick]:
-    """ml.recommendations.picks_for, remembered until the user's ratings or the active model change.
-
-    Folding a user in costs more than the rest of a page, so its outcome is cached under a key that changes with
-    every rating write: the number of the user's ratings and the time of the latest (a new or changed rating
-    moves the time, a removed one lowers the count, and putting the count back takes a new rating), plus the
-    active model version. One small query through the (user, movie) index decides; with a per-process cache the
-    key is still right in every process, since it is read from the database.
-    """
-    if not user.is_authenticated:
-        return picks_for(user=user, k=k, genre=genre, decade=decade)
-    ranking = serving.served(ModelKind.RATINGS, serving.RANKING)
-    key = "web:picks:" + ":".join(str(part) for part in (
-        user.pk, *_ratings_state(user), ranking.version_id if ranking else 0, genre or "", decade or "", k))
-    found = cache.get(key)
-    if found is None:
-        found = [(pick.movie.pk, pick.score, pick.because.pk if pick.because else None)
-                 for pick in picks_for(user=user, k=k, genre=genre, decade=decade)]
-        cache.set(key, found, PICKS_CACHE_SECONDS)
-    movies = movie_cards().in_bulk({pk for movie, _, because in found for pk in (movie, because) if pk})
-    return [Pick(movies[movie], score, movies.get(because)) for movie, score, because in found if movie in movies]
-
-
-def _ratings_state(user) -> tuple:
-    """What changes with every rating write of the user: how many ratings, and when the latest was written."""
-    state = Rating.objects.filter(user=user).aggregate(n=Count("id"), last=Max("rated_at"))
-    return state["n"], state["last"].timestamp() if state["last"] else 0
-
-
-def predicted(*, user, movie: Movie) -> float | None:
-    """ml.recommendations.predicted_rating, with the user's folded-in vector remembered until his ratings or the
-    active model change (the fold-in costs more than the rest of the movie page)."""
-    if not user.is_authenticated:
-        return None
-    served = serving.served(ModelKind.RATINGS, serving.RATING)
-    if served is None:
-        return None
-    key = "web:folded:" + ":".join(str(part) for part in (user.pk, *_ratings_state(user), served.version_id))
-    folded = cache.get(key)
-    if folded is None:
-        rated = list(Rating.objects.filter(user=user).values_list("movie_id", "value"))
-        params = {**DEFAULT_PARAMS, **served.parameters}
-        folded = fold_in_ratings(served.index, np.array([m for m, _ in rated], np.int64),
-                                 np.array([v for _, v in rated], np.float64), l2=params["l2"],
-                                 bias_l2=params["bias_l2"])
-        cache.set(key, folded, PICKS_CACHE_SECONDS)
-    vector, bias = folded
-    return served.index.predict_rating(vector, bias, movie.pk)

@@ -13,7 +13,7 @@ class MovieSummarySerializer(serializers.ModelSerializer):
 
 
 class MovieSerializer(serializers.ModelSerializer):
-    """A movie with its genres, ids elsewhere and rating statistics (annotated by the view)."""
+    """A movie with its genres, ids elsewhere and rating statistics (the stored ones, named by the view)."""
 
     genres = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
     rating_count = serializers.IntegerField(read_only=True, help_text="How many people rated it.")

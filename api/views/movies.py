@@ -1,5 +1,5 @@
 """The catalog: movies with search, filters, ordering and pages; one movie; its similar movies."""
-from django.db.models import Avg, Count
+from django.db.models import F
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import filters, viewsets
@@ -8,6 +8,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from api.caching import shared_response
 from api.filters import YEAR_PARAMETERS, MovieFilter
 from api.serializers.movies import MovieSerializer, NeighbourSerializer, SimilarQuerySerializer
 from ml.recommendations import similar_to
@@ -28,11 +29,12 @@ ORDERING = OpenApiParameter("ordering", str, description="title, year, rating_co
                                       "movie itself. Empty while no version of that kind is active."),
 )
 class MovieViewSet(viewsets.ReadOnlyModelViewSet):
-    """Anyone may read the catalog."""
+    """Anyone may read the catalog; the answers are the same for everyone, so they are cached (api/caching.py)."""
 
     permission_classes = [AllowAny]
     serializer_class = MovieSerializer
-    queryset = (Movie.objects.annotate(rating_count=Count("ratings"), average_rating=Avg("ratings__value"))
+    # The statistics the rating service keeps on each movie (movies/stats.py): no request aggregates the ratings.
+    queryset = (Movie.objects.annotate(rating_count=F("num_ratings"), average_rating=F("mean_rating"))
                 .prefetch_related("genres"))
     filter_backends = [DjangoFilterBackend, filters.SearchFilter, filters.OrderingFilter]
     filterset_class = MovieFilter
@@ -40,7 +42,16 @@ class MovieViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["title", "year", "rating_count", "average_rating"]
     ordering = ["title", "id"]
 
+    @shared_response
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @shared_response
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
     @action(detail=True, filter_backends=[], pagination_class=None)
+    @shared_response
     def similar(self, request, pk=None):
         query = SimilarQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)

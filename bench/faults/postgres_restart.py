@@ -19,8 +19,8 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from bench.faults.throwaway import Postgres, Redis, environment, machine, manage, now, site  # noqa: E402
-from bench.report import Report  # noqa: E402
+from bench.faults.throwaway import Postgres, Redis, environment, manage, now, site  # noqa: E402
+from bench.report import Report, machine  # noqa: E402
 
 PATHS = ["/", "/api/movies/", "/healthz"]
 

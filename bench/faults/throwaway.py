@@ -2,7 +2,6 @@
 free ports under a temporary folder, which the scripts stop and start at will (the machine's shared
 servers are never touched); and the site (gunicorn) and Celery workers pointed at them."""
 import os
-import platform
 import shutil
 import socket
 import subprocess
@@ -36,17 +35,6 @@ def wait_until(predicate, timeout: float, what: str) -> None:
         if time.monotonic() > deadline:
             raise RuntimeError(f"gave up waiting for {what} after {timeout} s")
         time.sleep(0.1)
-
-
-def machine() -> str:
-    cpu = platform.processor() or "?"
-    try:
-        with open("/proc/cpuinfo") as f:
-            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return (f"{cpu}, {os.cpu_count()} cores; Python {platform.python_version()}, "
-            f"{platform.system()} {platform.release()}")
 
 
 def now() -> str:

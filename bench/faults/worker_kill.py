@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from bench.faults.throwaway import Postgres, Redis, environment, machine, manage, now, worker  # noqa: E402
-from bench.report import Report  # noqa: E402
+from bench.faults.throwaway import Postgres, Redis, environment, manage, now, worker  # noqa: E402
+from bench.report import Report, machine  # noqa: E402
 
 ENDLESS = {"dimensions": 16, "rank_dimensions": 16, "batch_size": 64, "max_epochs": 10_000, "patience": 10_000}
 SMALL = {"dimensions": 16, "rank_dimensions": 16, "max_epochs": 3}

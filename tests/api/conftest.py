@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 from ml import versions
 from ml.models import ModelKind
 from movies.models import Genre, Movie, Rating
+from movies.stats import refresh_stats
 
 WHEN = datetime(2024, 5, 1, tzinfo=UTC)
 
@@ -70,7 +71,9 @@ def catalog(db):
 
 
 def rate(user, movies, value):
+    """Ratings as an import writes them: in bulk, then the movies' stored statistics recomputed."""
     Rating.objects.bulk_create(Rating(user=user, movie=movie, value=value, rated_at=WHEN) for movie in movies)
+    refresh_stats([movie.pk for movie in movies])
 
 
 def activate_ratings_model(catalog):

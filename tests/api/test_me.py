@@ -271,7 +271,8 @@ def test_picks_take_a_fixed_number_of_queries(as_ada, ada, catalog, django_asser
     rate(ada, catalog["scifi"][:6], 5.0)
     as_ada.get("/api/me/picks/")  # loads the model's index once per process
 
-    with django_assert_max_num_queries(6):  # token+user, active version, ratings, genre, movies of it, picks
+    # token+user, active version, the user's cache token, ratings, genre, movies of it, picks
+    with django_assert_max_num_queries(7):
         response = as_ada.get("/api/me/picks/", {"k": 20, "genre": "Romance"})
 
     assert len(response.json()) == 12

@@ -1,7 +1,5 @@
 """With CACHE_URL naming Redis, the write allowance is shared by every web process: a user cannot
 get more writes by landing on another one."""
-import os
-
 import pytest
 import redis
 import requests
@@ -12,14 +10,10 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def shared_cache():
-    """The test's Redis database (TEST_REDIS_DB), emptied of this test's throttle counts after."""
-    url = os.environ.get("CELERY_BROKER_URL", "")
-    if not url.startswith("redis://"):
-        pytest.skip("needs Redis")
-    url = url.rsplit("/", 1)[0] + "/" + os.environ.get("REDIS_DB", "15")
-    yield url
-    client = redis.Redis.from_url(url)
+def shared_cache(redis_url):
+    """The test's Redis database, emptied of this test's throttle counts after."""
+    yield redis_url
+    client = redis.Redis.from_url(redis_url)
     for key in client.scan_iter("*throttle_writes_*"):
         client.delete(key)
 

@@ -18,7 +18,8 @@ def rate_in_place(page, movie_id: int, stars: float):
     form.locator(".rate-status.saved").wait_for()
 
 
-def test_sign_up_onboard_rate_a_dozen_without_reloads_and_follow_picks(new_page, screenshots, catalog):
+def test_sign_up_onboard_rate_a_dozen_without_reloads_and_follow_picks(new_page, screenshots, catalog, redis_cache):
+    """With the site's production caching: pages kept per visitor in Redis, dropped by each rating."""
     activate_models(catalog)
     page = new_page()
     page.goto("/")
@@ -58,6 +59,15 @@ def test_sign_up_onboard_rate_a_dozen_without_reloads_and_follow_picks(new_page,
     title = first_similar.inner_text()
     first_similar.click()
     assert page.locator("h1").inner_text().startswith(title.split(" (")[0])
+
+    # Rated in place on a page that was cached, the movie shows the rating when it is opened again.
+    movie_id = int(page.url.rstrip("/").split("/")[-1])
+    rate_in_place(page, movie_id, 2.5)
+    page.goto("/picks/")
+    assert movie_id not in [int(href.rstrip("/").split("/")[-1]) for href in page.locator(
+        ".cards .card a.title").evaluate_all("links => links.map(a => a.getAttribute('href'))")]
+    page.goto(f"/movies/{movie_id}/")
+    assert page.locator(f'form.rate[data-movie="{movie_id}"] input[value="2.5"]').is_checked()
 
 
 def test_pages_at_mobile_width_and_in_dark_mode(new_page, screenshots, catalog, viewer):

@@ -104,3 +104,17 @@ def test_roll_back_refuses_a_user_without_the_change_permission(client):
     client.force_login(User.objects.create_user("clerk", password="pw", is_staff=True))
     assert client.post(ROLL_BACK, {"kind": "links"}).status_code == 403
     assert ModelVersion.objects.get(is_active=True) == second
+
+
+def test_a_queued_run_whose_task_was_lost_can_be_cancelled_then_retrained(client, staff):
+    lost = TrainingRun.objects.create(kind="ratings")
+    running = TrainingRun.objects.create(kind="links", status="running")
+
+    client.post(reverse("admin:ml_trainingrun_changelist"),
+                {"action": "cancel_queued", "_selected_action": [lost.pk, running.pk]})
+
+    lost.refresh_from_db(), running.refresh_from_db()
+    assert (lost.status, lost.error) == ("failed", "cancelled by boss before a worker took it")
+    assert running.status == "running"
+    client.post(RETRAIN, {"kind": "ratings"})
+    assert TrainingRun.objects.filter(kind="ratings", status="queued").exists()

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from ml.baselines import MostPopular
-from ml.collaborative import TrainedCF, build_model, build_ranking_model, rating_arrays, train
+from ml.collaborative import TrainedCF, _batches, build_model, build_ranking_model, rating_arrays, train
 from ml.evaluation import Catalog, Ratings, ranking_metrics, rating_metrics, split_ratings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -94,6 +94,52 @@ def test_picks_score_movies_by_bias_plus_the_scaled_dot_product():
                       rank_user_vectors=np.array([[2.0, 0.0]]), rank_movie_vectors=np.array([[1.0, 0.0], [0.0, 1.0]]),
                       rank_movie_bias=np.array([0.0, 1.5]), rank_user_scale=0.5)
     np.testing.assert_allclose(model.scores(np.array([0])), [[1.0, 1.5]])  # the unscaled vector would pick movie 0
+
+
+def test_the_auxiliary_loss_estimates_the_full_softmax_over_all_movies():
+    """The rating tower's softmax over the movies is computed on the first movies of each batch: as the batches are
+    in random order those are drawn by popularity, and the movies' shares of the training rows correct for that."""
+    rng = np.random.default_rng(0)
+    n_users, n_movies, dimensions, batch = 20, 50, 4, 400
+    shares = 1 / np.arange(1, n_movies + 1) ** 0.8
+    shares /= shares.sum()
+    users_table, movies_table = rng.normal(0, 0.7, (n_users, dimensions)), rng.normal(0, 0.7, (n_movies, dimensions))
+    bias = np.log(shares) + rng.normal(0, 0.5, n_movies)  # popular movies have the larger logits, as in training
+    batches = [(rng.integers(0, n_users, batch), rng.choice(n_movies, batch, p=shares)) for _ in range(100)]
+    logits = users_table @ movies_table.T + bias
+    exact = np.mean([np.mean(np.log(np.exp(logits[users]).sum(axis=1)) - logits[users, movies])
+                     for users, movies in batches])
+
+    def estimate(movie_shares):
+        model = build_model(n_users, n_movies, dimensions=dimensions, aux_negatives=64, movie_shares=movie_shares)
+        for table, values in ((model.user_embedding, users_table), (model.movie_embedding, movies_table),
+                              (model.aux_movie_bias, bias[:, None])):
+            table.embeddings.assign(values.astype(np.float32))
+        return np.mean([float(model.losses_of(users, movies, np.zeros(batch, np.float32))["aux_loss"])
+                        for users, movies in batches])
+
+    np.testing.assert_allclose(estimate(shares), exact, rtol=0.02)
+    assert estimate(None) > exact * 1.1  # the same sample taken for a uniform one overrates the popular movies
+
+
+def test_each_epoch_feeds_every_training_row_once_in_an_order_of_its_own():
+    rows = np.arange(10, dtype=np.int32)
+    stream, steps = _batches(rows, rows + 100, rows.astype(np.float32) / 10, 4, seed=3)
+    assert steps == 3
+    batches = iter(stream)
+    orders = []
+    for _ in range(3):
+        epoch = [next(batches) for _ in range(steps)]
+        assert [len(targets) for _, targets in epoch] == [4, 4, 2]
+        users, movies, targets = (np.concatenate(column) for column in
+                                  zip(*[(users, movies, targets) for (users, movies), targets in epoch]))
+        assert sorted(users) == list(range(10))
+        np.testing.assert_array_equal(movies, users + 100)  # each row keeps its movie and rating
+        np.testing.assert_allclose(targets, users / 10)
+        orders.append(list(users))
+    assert orders[0] != orders[1] != orders[2]
+    again = iter(_batches(rows, rows + 100, rows.astype(np.float32) / 10, 4, seed=3)[0])
+    assert list(np.concatenate([next(again)[0][0] for _ in range(steps)])) == orders[0]
 
 
 def test_users_of_different_groups_get_different_predictions_beyond_their_biases(planted):

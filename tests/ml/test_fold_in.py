@@ -72,6 +72,18 @@ def test_choice_fold_in_reaches_the_minimum_of_the_exact_loss():
     assert np.linalg.norm(softmax_gradient(index, chosen, vector, 0.1)) < 1e-3
 
 
+def test_choice_fold_in_started_from_the_vector_before_the_latest_rating_reaches_the_same_minimum():
+    rng = np.random.default_rng(4)
+    n, d = 6000, 24
+    index = EmbeddingIndex(np.arange(n) + 1, rng.normal(0, 0.6, (n, d)).astype(np.float32),
+                           rng.normal(0, 1.0, n).astype(np.float32))
+    chosen = rng.choice(index.movie_ids, 41, replace=False)
+    before = fold_in_choices(index, chosen[:-1], l2=0.1)
+    vector = fold_in_choices(index, chosen, l2=0.1, start=before).astype(np.float64)
+    assert np.linalg.norm(softmax_gradient(index, chosen, vector, 0.1)) < 1e-3
+    assert np.abs(vector - fold_in_choices(index, chosen, l2=0.1)).max() < 1e-3
+
+
 def test_a_user_who_chose_sci_fi_is_offered_sci_fi():
     index, scifi_ids, _, scifi, _ = genre_index()
     vector = fold_in_choices(index, scifi_ids[:5], l2=0.1)

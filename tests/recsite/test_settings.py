@@ -61,7 +61,17 @@ def test_an_unknown_log_format_is_an_error():
     assert result.returncode != 0 and "LOG_FORMAT='xml'" in result.stderr
 
 
-def test_cache_url_names_a_shared_redis_cache():
-    result = manage("shell", "-c", "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])",
-                    CACHE_URL="redis://127.0.0.1:6379/1")
-    assert result.stdout.strip().splitlines()[-1] == "recsite.cache.ForgivingRedisCache", result.stderr
+SHOW_CACHING = ("from django.conf import settings; print(settings.CACHES['default']['BACKEND'], "
+                "settings.SESSION_ENGINE, settings.PAGE_CACHE_SECONDS)")
+
+
+def test_cache_url_names_a_shared_redis_cache_that_keeps_sessions_and_pages():
+    result = manage("shell", "-c", SHOW_CACHING, CACHE_URL="redis://127.0.0.1:6379/1")
+    assert result.stdout.strip().splitlines()[-1].split() == [
+        "recsite.cache.ForgivingRedisCache", "django.contrib.sessions.backends.cached_db", "300"], result.stderr
+
+
+def test_without_a_shared_cache_sessions_stay_in_the_database_and_no_page_is_cached():
+    result = manage("shell", "-c", SHOW_CACHING, CACHE_URL="", PAGE_CACHE_SECONDS="60")
+    assert result.stdout.strip().splitlines()[-1].split() == [
+        "django.core.cache.backends.locmem.LocMemCache", "django.contrib.sessions.backends.db", "0"], result.stderr

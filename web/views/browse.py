@@ -3,10 +3,12 @@ from django.shortcuts import render
 
 from web import selectors
 from web.forms import BrowseForm
+from web.page_cache import cached_page
 
 PAGE_SIZE = 24
 
 
+@cached_page
 def browse(request):
     """Search titles, filter by genre and decade, sort, page through."""
     form = BrowseForm(request.GET)

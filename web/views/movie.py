@@ -1,9 +1,12 @@
 from django.shortcuts import get_object_or_404, render
 
+from ml.recommendations import predicted_rating
 from movies.models import Movie
 from web import selectors
+from web.page_cache import cached_page
 
 
+@cached_page
 def movie_detail(request, pk):
     """A movie: its facts and links out, its numbers, your rating and predicted rating, and two lists of
     neighbours with their similarity as bars (Wikipedia links; ratings)."""
@@ -14,6 +17,6 @@ def movie_detail(request, pk):
         "movie": movie,
         "links": selectors.links_out(movie),
         "your_rating": your_rating,
-        "predicted": selectors.predicted(user=user, movie=movie),
+        "predicted": predicted_rating(user=user, movie=movie),
         "neighbours": selectors.neighbours_html(movie),
     })

@@ -9,10 +9,12 @@ from django.views.decorators.http import require_POST
 from movies.models import Movie, Rating
 from movies.ratings import remove_rating, set_rating
 from web.forms import RatingForm
+from web.page_cache import cached_page
 
 PAGE_SIZE = 50
 
 
+@cached_page
 @login_required
 def my_ratings(request):
     """Your ratings, newest first, each with the star widget to change it and a button to remove it."""

@@ -1,0 +1,13 @@
+"""Celery workers: they run below the web processes' CPU priority."""
+import psutil
+import pytest
+from django.conf import settings
+
+from tests.conftest import wait_for
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_runs_at_a_lower_cpu_priority_than_the_web(celery_worker_process):
+    web = psutil.Process().nice()
+    wait_for(lambda: psutil.Process(celery_worker_process.pid).nice() == web + settings.WORKER_NICENESS, timeout=60)
