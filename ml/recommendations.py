@@ -9,6 +9,7 @@ the most rated movies.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -62,8 +63,9 @@ def picks_for(*, user, k: int = 10, genre: str | None = None, decade: int | None
     if not user.is_authenticated:
         return _picks(user, None, ranking, k, genre, decade)
     token = user_state.token(user.pk)  # before his ratings are read
-    key = "picks:" + ":".join(str(part) for part in (
-        user.pk, token, ranking.version_id if ranking else 0, genre or "", decade or "", k))
+    # The filters come from the request as typed: hashed, so that any text makes a valid key.
+    filters = hashlib.blake2b(repr((genre, decade, k)).encode(), digest_size=12).hexdigest()
+    key = f"picks:{user.pk}:{token}:{ranking.version_id if ranking else 0}:{filters}"
     found = cache.get(key)
     if found is None:
         picks = _picks(user, token, ranking, k, genre, decade)
