@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.core.cache import cache
-from django.db.models import Count
 
 from ml import serving
 from ml.collaborative import DEFAULT_PARAMS
@@ -51,10 +50,10 @@ def _filtered_movies(genre: str | None, decade: int | None):
 
 
 def popular(*, k: int = 10, exclude_ids=(), genre: str | None = None, decade: int | None = None) -> list[Movie]:
-    """The k most rated movies (of a genre and decade, when given), except ``exclude_ids``."""
+    """The k most rated movies (of a genre and decade, when given), except ``exclude_ids`` (by the counts stored
+    on each movie, movies/stats.py)."""
     movies = _filtered_movies(genre, decade).exclude(pk__in=list(exclude_ids))
-    return list(movies.annotate(rating_count=Count("ratings")).filter(rating_count__gt=0)
-                .order_by("-rating_count", "pk")[:k])
+    return list(movies.filter(num_ratings__gt=0).order_by("-num_ratings", "pk")[:k])
 
 
 def picks_for(*, user, k: int = 10, genre: str | None = None, decade: int | None = None) -> list[Pick]:

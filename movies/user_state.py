@@ -24,11 +24,11 @@ TOKEN_SECONDS = 24 * 3600  # an evicted or expired token is replaced by a new on
 
 
 def key(user_id: int) -> str:
-    return f"web:user-state:{user_id}"
+    return f"user-state:{user_id}"
 
 
 def pages_key(user_id: int) -> str:
-    return f"web:user-pages:{user_id}"
+    return f"user-pages:{user_id}"
 
 
 def token(user_id: int) -> str:

@@ -11,9 +11,10 @@ once.
 
 Visitors without a session share pages. Numbers that other people's ratings change (a movie's average and count)
 may be ``PAGE_CACHE_SECONDS`` old, and so may the pages of a session deleted other than by logging out (by hand,
-or by ``clearsessions`` once expired, when the entry has expired too). Requests bringing a message (after a form) and answers other than a 200, or
-that set a cookie, are not served from or stored in the cache. ``PAGE_CACHE_SECONDS`` is 0, and nothing is
-cached, without a shared cache (``CACHE_URL``): one process could not drop what another stored.
+or by ``clearsessions`` once expired, when the entry has expired too). Requests bringing a message (after a form)
+and answers other than a 200, or that set a cookie, are not served from or stored in the cache.
+``PAGE_CACHE_SECONDS`` is 0, and nothing is cached, without a shared cache (``CACHE_URL``): one process could not
+drop what another stored.
 """
 import functools
 import hashlib

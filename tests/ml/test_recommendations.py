@@ -8,6 +8,7 @@ from ml import recommendations, versions
 from ml.models import ModelKind
 from movies.models import Genre, Movie, Rating
 from movies.ratings import set_rating
+from movies.stats import refresh_stats
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,9 @@ def activate_cf_version(catalog, seed=0):
 
 
 def rate(user, movies, value):
+    """Ratings as an import writes them: in bulk, then the movies' stored statistics recomputed."""
     Rating.objects.bulk_create(Rating(user=user, movie=movie, value=value, rated_at=timezone.now()) for movie in movies)
+    refresh_stats([movie.pk for movie in movies])
 
 
 def test_picks_follow_the_users_taste_and_never_include_a_rated_movie(catalog):
