@@ -1,13 +1,13 @@
 """The active model versions as in-memory indexes, loaded once per web process.
 
 `served(kind, tower)` returns the active version of a model kind as an EmbeddingIndex with the version's
-training parameters, loading its vectors from the database in one query the first time, and again only
-when another version has been activated (checked at most every few seconds). No TensorFlow: vectors are
-numpy arrays.
+training parameters. The process checks which version is active at most every few seconds; when another one has
+been activated, the thread that notices loads it while the others go on serving the previous one, so a retrain
+finishing never stalls the site. No TensorFlow: vectors are numpy arrays.
 """
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -16,8 +16,7 @@ from ml.models import ModelKind, ModelVersion, MovieVector
 
 RECHECK_SECONDS = 5.0
 RATING, RANKING = "rating", "ranking"  # the two towers of collaborative filtering; link versions have only "rating"
-
-_lock = threading.Lock()
+LOAD_CHUNK_ROWS = 2000
 
 
 @dataclass(frozen=True)
@@ -29,22 +28,31 @@ class Served:
     parameters: dict
 
 
-_loaded: dict[tuple[str, str], Served] = {}
-_checked: dict[str, tuple[float, int | None]] = {}
+@dataclass
+class _Ready:
+    """The version of a kind this process serves (None: none is active), with the towers it has loaded."""
+
+    version: ModelVersion | None
+    checked_at: float
+    towers: dict[str, EmbeddingIndex] = field(default_factory=dict)
+
+
+_ready: dict[str, _Ready] = {}
+_locks = {kind: threading.Lock() for kind in ModelKind.values}
 
 
 def served(kind: str, tower: str = RATING) -> Served | None:
     """The active version of `kind`, one tower of it (None while no version is active)."""
-    version_id = _active_version_id(kind)
-    if version_id is None:
+    ready = _ready_version(kind)
+    if ready.version is None:
         return None
-    with _lock:
-        loaded = _loaded.get((kind, tower))
-        if loaded is None or loaded.version_id != version_id:
-            version = ModelVersion.objects.get(pk=version_id)
-            loaded = Served(version_id, _load(version, tower), version.parameters)
-            _loaded[(kind, tower)] = loaded
-    return loaded
+    index = ready.towers.get(tower)
+    if index is None:  # the first request of this process for this tower
+        with _locks[kind]:
+            index = ready.towers.get(tower)
+            if index is None:
+                index = ready.towers[tower] = _load(ready.version, tower)
+    return Served(ready.version.pk, index, ready.version.parameters)
 
 
 def index_for(kind: str, tower: str = RATING) -> EmbeddingIndex | None:
@@ -54,35 +62,66 @@ def index_for(kind: str, tower: str = RATING) -> EmbeddingIndex | None:
 
 
 def active_versions() -> tuple[int | None, ...]:
-    """The active version of each kind (None for a kind without one), as known to this process: what a cached
-    page depends on."""
-    return tuple(_active_version_id(kind) for kind in ModelKind.values)
+    """The version of each kind this process serves (None for a kind without one): what a cached page depends on."""
+    return tuple(_version_id(_ready_version(kind)) for kind in ModelKind.values)
 
 
 def forget() -> None:
     """Drop every loaded index (tests; or to free memory)."""
-    with _lock:
-        _loaded.clear()
-        _checked.clear()
+    _ready.clear()
 
 
-def _active_version_id(kind: str) -> int | None:
+def _version_id(ready: _Ready | None) -> int | None:
+    return None if ready is None or ready.version is None else ready.version.pk
+
+
+def _ready_version(kind: str) -> _Ready:
+    """The version of `kind` to serve now: the active one, or the previous one while another thread loads it."""
     now = time.monotonic()
-    checked = _checked.get(kind)
-    if checked is None or now - checked[0] >= RECHECK_SECONDS:
-        version_id = ModelVersion.objects.filter(kind=kind, is_active=True).values_list("pk", flat=True).first()
-        _checked[kind] = checked = (now, version_id)
-    return checked[1]
+    ready = _ready.get(kind)
+    if ready is not None and now - ready.checked_at < RECHECK_SECONDS:
+        return ready
+    active_id = ModelVersion.objects.filter(kind=kind, is_active=True).values_list("pk", flat=True).first()
+    if ready is not None and _version_id(ready) == active_id:
+        ready.checked_at = now
+        return ready
+    if active_id is None:
+        _ready[kind] = ready = _Ready(None, now)
+        return ready
+    lock = _locks[kind]
+    if not lock.acquire(blocking=_version_id(ready) is None):
+        return ready  # another thread is loading the new version: the previous one serves meanwhile
+    try:
+        current = _ready.get(kind)
+        if _version_id(current) == active_id:
+            return current
+        version = ModelVersion.objects.get(pk=active_id)
+        # The towers the previous version served, loaded before the switch so no request waits for them.
+        towers = {tower: _load(version, tower) for tower in (current.towers if current else ())}
+        _ready[kind] = ready = _Ready(version, time.monotonic(), towers)
+        return ready
+    finally:
+        lock.release()
 
 
 def _load(version: ModelVersion, tower: str) -> EmbeddingIndex:
-    has_ranking = MovieVector.objects.filter(version=version, rank_vector__isnull=False).exists()
+    """One tower of a version, read a few thousand rows at a time into preallocated arrays: a catalog's worth of
+    small bytes objects at once would leave the web process's heap fragmented after every new version."""
+    rows = MovieVector.objects.filter(version=version)
     # A CF version trained without a ranking tower ranks with its rating tower.
-    ranking = tower == RANKING and has_ranking
+    ranking = tower == RANKING and rows.filter(rank_vector__isnull=False).exists()
     vector_field, bias_field = ("rank_vector", "rank_bias") if ranking else ("vector", "bias")
-    rows = list(MovieVector.objects.filter(version=version).order_by("movie_id")
-                .values_list("movie_id", vector_field, bias_field))
-    movie_ids = np.array([movie for movie, _, _ in rows], dtype=np.int64)
-    vectors = np.frombuffer(b"".join(bytes(vector) for _, vector, _ in rows), dtype=np.float32)
-    return EmbeddingIndex(movie_ids, vectors.reshape(len(rows), -1), np.array([b for _, _, b in rows], np.float32),
+    count = rows.count()
+    movie_ids, biases = np.empty(count, np.int64), np.empty(count, np.float32)
+    vectors, loaded = np.empty((count, 0), np.float32), 0
+    values = rows.order_by("movie_id").values_list("movie_id", vector_field, bias_field)
+    for movie_id, vector, bias in values.iterator(chunk_size=LOAD_CHUNK_ROWS):
+        if loaded == count:  # a row added since the count (not in practice: a version's vectors are final)
+            break
+        if loaded == 0:
+            vectors = np.empty((count, len(vector) // 4), np.float32)
+        movie_ids[loaded], vectors[loaded], biases[loaded] = movie_id, np.frombuffer(vector, np.float32), bias
+        loaded += 1
+    # Fewer rows than counted when movies were deleted meanwhile.
+    return EmbeddingIndex(movie_ids[:loaded], vectors[:loaded], biases[:loaded],
                           global_bias=0.0 if ranking else version.global_bias)
