@@ -9,6 +9,8 @@ from django.utils import timezone
 
 
 class Work(models.Model):
+    """The fields and steps of a unit of work done by a Celery worker (ImportJob, TrainingRun)."""
+
     class Status(models.TextChoices):
         QUEUED = "queued"
         RUNNING = "running"
