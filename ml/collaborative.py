@@ -63,9 +63,9 @@ Details that matter:
   movie bias helps about as much as the scale (β ≈ 0.2–0.3); the scale was kept: it needs nothing but the
   trained vectors. Adding a neighbourhood term over the tower's own movie vectors (the cosine of a movie with the
   mean of the user's normalised movie vectors) gained at most 0.002 validation nDCG@10 on three splits (weights
-  0.5–1) and lost up to 0.009 with more weight: dropped. Nor does the tower's lead on validation grow with less
-  data (70 % of the fit rows: +3.8 % over EASE; all: +3.3 %), so the test split's −4 % is not its larger training
-  set.
+  0.5–1) and lost up to 0.009 with more weight: dropped. The tower's lead on validation shrinks only a little with
+  more data (70 % of the fit rows: +3.8 % over EASE; all: +3.3 %), so the test split's −4 % is not its larger
+  training set.
 
 Training speed
 --------------
