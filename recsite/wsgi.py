@@ -1,12 +1,11 @@
 """WSGI entry point (gunicorn recsite.wsgi)."""
 import os
 
-# One BLAS thread per web process: a request's small matrix products finish in about a millisecond,
-# while a second thread waiting for a busy core costs ten (see bench/results/serving.md).
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-os.environ.setdefault("OMP_NUM_THREADS", "1")
+from recsite import web_process
 
-from django.core.wsgi import get_wsgi_application
+web_process.prepare()
+
+from django.core.wsgi import get_wsgi_application  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "recsite.settings")
 application = get_wsgi_application()
