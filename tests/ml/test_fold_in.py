@@ -59,13 +59,17 @@ def test_one_rating_moves_the_prediction_of_that_movie_towards_it():
         assert abs(after - stars) < abs(before - stars)
 
 
-def test_choice_fold_in_reaches_the_minimum_of_the_exact_loss():
-    # A catalog larger than the Hessian's support, with sharp logits: the approximate Newton steps must still land
-    # where the exact gradient vanishes.
-    rng = np.random.default_rng(3)
+def sharp_catalog(rng) -> EmbeddingIndex:
+    """A catalog larger than the Hessian's support, with sharp logits."""
     n, d = 6000, 24
-    index = EmbeddingIndex(np.arange(n) + 1, rng.normal(0, 0.6, (n, d)).astype(np.float32),
-                           rng.normal(0, 1.0, n).astype(np.float32))
+    return EmbeddingIndex(np.arange(n) + 1, rng.normal(0, 0.6, (n, d)).astype(np.float32),
+                          rng.normal(0, 1.0, n).astype(np.float32))
+
+
+def test_choice_fold_in_reaches_the_minimum_of_the_exact_loss():
+    # The approximate Newton steps must still land where the exact gradient vanishes.
+    rng = np.random.default_rng(3)
+    index = sharp_catalog(rng)
     chosen = rng.choice(index.movie_ids, 40, replace=False)
     vector = fold_in_choices(index, chosen, l2=0.1).astype(np.float64)
     assert np.linalg.norm(vector) > 0.1
@@ -74,9 +78,7 @@ def test_choice_fold_in_reaches_the_minimum_of_the_exact_loss():
 
 def test_choice_fold_in_started_from_the_vector_before_the_latest_rating_reaches_the_same_minimum():
     rng = np.random.default_rng(4)
-    n, d = 6000, 24
-    index = EmbeddingIndex(np.arange(n) + 1, rng.normal(0, 0.6, (n, d)).astype(np.float32),
-                           rng.normal(0, 1.0, n).astype(np.float32))
+    index = sharp_catalog(rng)
     chosen = rng.choice(index.movie_ids, 41, replace=False)
     before = fold_in_choices(index, chosen[:-1], l2=0.1)
     vector = fold_in_choices(index, chosen, l2=0.1, start=before).astype(np.float64)
