@@ -163,6 +163,14 @@ def ranking_metrics(scores: ScoreFn | np.ndarray, train: Ratings, test: Ratings,
     movies are removed, the top k kept (ties: lower catalog index first), and a movie is relevant if it is in the
     user's test rows; n_rel = the user's number of test rows (movies outside the catalog included).
     """
+    per_user = per_user_ranking_metrics(scores, train, test, k, catalog, batch_size)
+    return {name: float(values.mean()) if len(values) else 0.0 for name, values in per_user.items() if name != "users"}
+
+
+def per_user_ranking_metrics(scores: ScoreFn | np.ndarray, train: Ratings, test: Ratings, k: int = 10,
+                             catalog: Catalog | None = None, batch_size: int | None = None) -> dict[str, np.ndarray]:
+    """The metrics of :func:`ranking_metrics` for each test user (``users``: their catalog indices, ascending), for
+    paired comparisons of two models on the same users."""
     catalog = Catalog.from_ratings(train) if catalog is None else catalog
     if not callable(scores):
         matrix = np.asarray(scores)
@@ -174,20 +182,20 @@ def ranking_metrics(scores: ScoreFn | np.ndarray, train: Ratings, test: Ratings,
     batch_size = batch_size or max(1, BATCH_CELLS // max(1, catalog.n_movies))
     discount = 1 / np.log2(np.arange(2, k + 2))
     ideal = np.cumsum(discount)
-    totals = dict(ndcg=0.0, precision=0.0, recall=0.0, map=0.0)
+    metrics = {name: np.empty(len(users)) for name in ("ndcg", "precision", "recall", "map")}
     for start in range(0, len(users), batch_size):
-        batch = users[start : start + batch_size]
+        batch, rows = users[start : start + batch_size], slice(start, start + batch_size)
         batch_scores = np.array(scores(batch), dtype=np.float64)
         batch_scores[seen.dense(batch, dtype=bool)] = -np.inf
         top = top_k(batch_scores, k)
         hits = np.take_along_axis(relevant.dense(batch, dtype=bool), top, axis=1)
         n_hits, cut = hits.sum(axis=1), np.minimum(k, n_rel[batch])
         ranks = np.arange(1, top.shape[1] + 1)
-        totals["ndcg"] += ((hits @ discount[: top.shape[1]]) / ideal[cut - 1]).sum()
-        totals["precision"] += n_hits.sum() / k
-        totals["recall"] += (n_hits / n_rel[batch]).sum()
-        totals["map"] += ((hits * np.cumsum(hits, axis=1) / ranks).sum(axis=1) / cut).sum()
-    return {name: float(total / max(1, len(users))) for name, total in totals.items()}
+        metrics["ndcg"][rows] = (hits @ discount[: top.shape[1]]) / ideal[cut - 1]
+        metrics["precision"][rows] = n_hits / k
+        metrics["recall"][rows] = n_hits / n_rel[batch]
+        metrics["map"][rows] = (hits * np.cumsum(hits, axis=1) / ranks).sum(axis=1) / cut
+    return {"users": users, **metrics}
 
 
 def rating_metrics(predict: PredictFn, train: Ratings, test: Ratings,

@@ -4,7 +4,16 @@ import math
 import numpy as np
 import pytest
 
-from ml.evaluation import Catalog, Ratings, ranking_metrics, rating_metrics, split_mask, split_ratings, top_k
+from ml.evaluation import (
+    Catalog,
+    Ratings,
+    per_user_ranking_metrics,
+    ranking_metrics,
+    rating_metrics,
+    split_mask,
+    split_ratings,
+    top_k,
+)
 
 
 def test_split_follows_the_protocol():
@@ -71,6 +80,18 @@ def test_ranking_metrics_by_hand():
     assert metrics["precision"] == pytest.approx((2 / 3 + 1 / 3) / 2)
     assert metrics["recall"] == pytest.approx((2 / 3 + 1) / 2)
     assert metrics["map"] == pytest.approx(((1 / 2 + 2 / 3) / 3 + 1) / 2)
+
+
+def test_per_user_metrics_are_those_the_means_average():
+    test = Ratings.from_lists([1, 1, 1, 2, 9], [30, 50, 70, 10, 10])
+    scores = np.array([[9.0, 8, 7, 1, 6, 5], [5, 9, 4, 9, 3, 9], [0, 0, 0, 0, 0, 0]])
+    per_user = per_user_ranking_metrics(scores, TRAIN, test, k=3, batch_size=1)
+    assert per_user["users"].tolist() == [0, 1]  # user 3 has no test rows, user 9 is not in train
+    ndcg1 = (1 / math.log2(3) + 1 / math.log2(4)) / (1 + 1 / math.log2(3) + 1 / math.log2(4))
+    assert per_user["ndcg"] == pytest.approx([ndcg1, 1.0])
+    assert per_user["recall"] == pytest.approx([2 / 3, 1.0])
+    means = ranking_metrics(scores, TRAIN, test, k=3)
+    assert {name: per_user[name].mean() for name in means} == pytest.approx(means)
 
 
 def test_perfect_ranking_and_callable_batches():
