@@ -49,53 +49,22 @@ Details that matter:
   count did not carry over to a retraining on more data (more steps per epoch); trained to convergence the tower
   has nothing to carry over but its parameters. Its 60 epochs take about 15 s on ml-latest-small and 2 cores,
   the validation of each epoch included.
-* Why the test split disagreed with validation before: on five other splits of the training data (seeds 44–46,
-  held-out shares 20 % and 25 %) this tower without the scale and EASE were within 4 % of each other either way,
-  +1 % on average; the validation split happens to favour the tower (+2.4 %), the test split did not. The scale
-  adds 1–2 % on every one of them.
-* Tried on validation and dropped, none above ≈ 0.205 nDCG@10: a cosine softmax with a temperature, an iALS-style
-  squared loss over the whole matrix, a softmax over the unrated movies only, user vectors built from the
-  user's movies (with or without masking; a linear denoising autoencoder of the Mult-DAE kind reached 0.188),
-  512 dimensions (256 ranks as well as 128 but folds a user in 4× slower), weight averaging (EMA), ensembles of seeds; a
-  per-user penalty growing slower than the user's rows (∝ √n or constant: worse), a prior added for users with
-  few rows, movie penalties ∝ n^0.75 or n^1.25 (worse), users' losses weighted by n^-0.25 or n^-0.5 (no
-  better); a larger L2 in the fold-in instead of the scale (mixed across splits). Adding ``β·log(count)`` to the
-  movie bias helps about as much as the scale (β ≈ 0.2–0.3); the scale was kept: it needs nothing but the
-  trained vectors. Adding a neighbourhood term over the tower's own movie vectors (the cosine of a movie with the
-  mean of the user's normalised movie vectors) gained at most 0.002 validation nDCG@10 on three splits (weights
-  0.5–1) and lost up to 0.009 with more weight: dropped. The tower's lead on validation shrinks only a little with
-  more data (70 % of the fit rows: +3.8 % over EASE; all: +3.3 %), so the test split's −4 % is not its larger
-  training set. A user-dependent scale ``n/(n + κ)`` or ``a + (1 − a)·n/(n + κ)`` (n: the user's rows; the
-  fitted vector of a light user is the least certain) was no better than the constant on two splits.
-* A second model appended to this one, tried on two validation splits: a bilateral variational autoencoder
-  (BiVAE, Truong et al. 2021: user and movie vectors encoded from the user's row and the movie's column, Poisson
-  likelihood; 50 dimensions, 300 epochs, the reference's settings, which beat other learning rates, KL weights and
-  likelihoods) scores 0.193–0.199 alone, about EASE's. Added to the tower's scores (weight 0.2) or its movie
-  vectors appended to the tower's for the fold-in, it gained 0.001–0.005 nDCG@10 (+0.5–2.5 %, varying with
-  BiVAE's seed), for about 50 s more training on ml-latest-small. Not adopted: its movie side decodes against
-  every user, so on MovieLens 25M an epoch would take over a minute on two cores (our estimate), and the gain is
-  smaller than the test split's shortfall (4 %). Implicit ALS as the second model lowered the nDCG, and SVD
-  factors of the movies appended to the tower's vectors gained nothing. The paired standard error of the
-  difference of two models' nDCG@10 on a split is about 0.004 (2 %): the splits disagree by that much
-  (bench/quality.py compares the tower with EASE on five splits of train).
+
+What was tried and dropped, for both towers, with its numbers: ml/EXPERIMENTS.md. In short, on splits of the
+training data it was not tuned on the ranking tower is about level with EASE (+1 % on average, a few percent
+either way on any one split), and nothing tried (other losses, mixtures, features, time, a second model,
+distillation from EASE) lifted it clearly above.
 
 Training speed
 --------------
 Both towers share one loop (:func:`_fit`): tf.data feeds batches gathered at shuffled positions (a shuffle buffer of
 single rows cost 0.4 s an epoch), and one traced train step, without autograph, runs each batch. On
 ml-latest-small's validation split (2 cores) the rating tower reaches the Keras example's validation RMSE (0.872,
-after its 12 s of ``model.fit``) at its fourth epoch, about 1.0 s after the call: 0.65 s to the end of the first
+after its 20–40 s of ``model.fit``) at its fourth epoch, about 1.1 s after the call: 0.7 s to the end of the first
 epoch (the data pipeline and the model 0.1 s, tracing the step 0.35 s, its first run 0.15 s), then 0.11 s an epoch,
-validation included (bench/train_speed.py: 12.4×; it was 5.5× with Keras ``fit`` and the full softmax). A whole
+validation included (bench/results/train_speed.md: 20× in the median round; it was 5.5× with Keras ``fit`` and the
+full softmax). A whole
 training with validation takes about 20 s (47 s before): the rating tower 3 s, the ranking tower 0.25 s an epoch.
-Tried and dropped: Keras ``fit`` (1.2 s before the first step, even with ``steps_per_execution``); a traced loop
-over a whole epoch (tracing the loop cost more than the Python calls it saves); XLA (it cannot compile
-``tf.unique``; without the auxiliary softmax, steps 3× faster but 1.6 s to compile each batch shape); a leaner
-hand-written Adam (0.07 s less in all); eager steps (1.2 s an epoch); initialising the biases from the data's
-baseline (0.874 after the first epoch, but 0.845–0.847 at the end); a higher learning rate with a decay (0.03, ×0.8
-an epoch: the target at the second epoch, 0.844 at the end; 0.02, ×0.9: the third epoch, 0.8438 against 0.8432 over
-five seeds); batches of 2,048 (the target at the third epoch, but later in seconds); uniform instead of popular
-negatives (0.844–0.845).
 
 Inference needs no TensorFlow: :func:`train` returns a :class:`TrainedCF` of numpy arrays, and TensorFlow is only
 imported when a model is built or trained.
