@@ -52,8 +52,8 @@ Details that matter:
 
 What was tried and dropped, for both towers, with its numbers: ml/EXPERIMENTS.md. In short, on splits of the
 training data it was not tuned on the ranking tower is about level with EASE (+1 % on average, a few percent
-either way on any one split), and nothing tried (other losses, mixtures, features, time, a second model,
-distillation from EASE) lifted it clearly above.
+either way on any one split), and nothing tried (other losses, mixtures, features, time and sessions, a second
+model, distillation from EASE) lifted it clearly above.
 
 Training speed
 --------------
