@@ -63,8 +63,8 @@ ml-latest-small's validation split (2 cores) the rating tower reaches the Keras 
 after its 20–40 s of ``model.fit``) at its fourth epoch, about 1.1 s after the call: 0.7 s to the end of the first
 epoch (the data pipeline and the model 0.1 s, tracing the step 0.35 s, its first run 0.15 s), then 0.11 s an epoch,
 validation included (bench/results/train_speed.md: 20× in the median round; it was 5.5× with Keras ``fit`` and the
-full softmax). A whole
-training with validation takes about 20 s (47 s before): the rating tower 3 s, the ranking tower 0.25 s an epoch.
+full softmax). A whole training with validation takes about 20 s (47 s before): the rating tower 3 s, the ranking
+tower 0.25 s an epoch.
 
 Inference needs no TensorFlow: :func:`train` returns a :class:`TrainedCF` of numpy arrays, and TensorFlow is only
 imported when a model is built or trained.
