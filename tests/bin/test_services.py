@@ -30,10 +30,8 @@ def test_run_site_creates_its_database_when_the_server_has_none(postgres_server_
     url = f"{postgres_server_url}/{name}"
     create = ["bash", "-c", "source bin/services >/dev/null && create_database_if_missing"]
     try:
-        first = subprocess.run(create, cwd=ROOT, env={**os.environ, "DATABASE_URL": url}, capture_output=True,
-                               text=True, check=True)
-        again = subprocess.run(create, cwd=ROOT, env={**os.environ, "DATABASE_URL": url}, capture_output=True,
-                               text=True, check=True)
+        first, again = (subprocess.run(create, cwd=ROOT, env={**os.environ, "DATABASE_URL": url},
+                                       capture_output=True, text=True, check=True) for _ in range(2))
         assert exists(postgres_server_url, name)
         assert f"Created the PostgreSQL database {name}" in first.stdout and "Created" not in again.stdout
     finally:
