@@ -44,6 +44,7 @@ from ml.evaluation import (  # noqa: E402
     Catalog,
     Ratings,
     per_user_ranking_metrics,
+    ranking_means,
     ranking_metrics,
     rating_metrics,
     split_ratings,
@@ -218,8 +219,7 @@ def main():
         metrics = {}
         if ranks:  # the means of the per-user metrics, which also give the paired standard error of the spread
             per_user = per_user_ranking_metrics(model.scores, train, test, catalog=catalog)
-            metrics.update({name: float(values.mean()) for name, values in per_user.items() if name != "users"},
-                           ndcg_by_user=per_user["ndcg"])
+            metrics.update(ranking_means(per_user), ndcg_by_user=per_user["ndcg"])
         if rates:
             metrics.update(rating_metrics(model.predict, train, test, catalog=catalog))
         final.append((name, metrics, seconds))

@@ -163,7 +163,11 @@ def ranking_metrics(scores: ScoreFn | np.ndarray, train: Ratings, test: Ratings,
     movies are removed, the top k kept (ties: lower catalog index first), and a movie is relevant if it is in the
     user's test rows; n_rel = the user's number of test rows (movies outside the catalog included).
     """
-    per_user = per_user_ranking_metrics(scores, train, test, k, catalog, batch_size)
+    return ranking_means(per_user_ranking_metrics(scores, train, test, k, catalog, batch_size))
+
+
+def ranking_means(per_user: dict[str, np.ndarray]) -> dict[str, float]:
+    """The means over the users of :func:`per_user_ranking_metrics`' metrics (0 without test users)."""
     return {name: float(values.mean()) if len(values) else 0.0 for name, values in per_user.items() if name != "users"}
 
 
