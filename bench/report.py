@@ -5,6 +5,8 @@ from pathlib import Path
 
 import numpy as np
 
+REPO = Path(__file__).resolve().parent.parent
+
 
 def machine(*, tensorflow: bool = False) -> str:
     """The machine every results file names: CPU model, cores, RAM, Python and the OS; with ``tensorflow``, the

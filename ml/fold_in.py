@@ -12,6 +12,9 @@ loss the tower was trained with (see ml/collaborative.py), restricted to that on
   l2·|u|²``, convex; Newton steps with the Hessian taken over the movies that hold almost all of the softmax's
   mass (the exact gradient uses the whole catalog), and a backtracking line search on the exact loss.
 
+- :func:`fold_in_sum`, the **spectral picks model** (ml/spectral.py): the sum of the input vectors of the movies
+  the user rated. Exact and instant: this model has no per-user parameters to fit.
+
 The small auxiliary softmax of the rating tower (weight 0.02 in training) is left out of its fold-in.
 """
 from __future__ import annotations
@@ -129,3 +132,10 @@ def fold_in_choices(index: EmbeddingIndex, movie_ids: Iterable[int] | np.ndarray
         if np.max(np.abs(t * step)) < tol:
             break
     return w.astype(np.float32)
+
+
+def fold_in_sum(index: EmbeddingIndex, movie_ids: Iterable[int] | np.ndarray) -> np.ndarray:
+    """The user's vector in a spectral model: the sum of the input vectors of the movies he rated (each once;
+    movies not in the index are ignored; none give the zero vector, whose picks are by bias, all zero here)."""
+    known, rows = _known(index, movie_ids)
+    return index.input_vectors[np.unique(rows[known])].sum(axis=0, dtype=np.float32)

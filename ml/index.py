@@ -47,11 +47,12 @@ class EmbeddingIndex:
     """Movie vectors of one model, with what makes queries fast precomputed.
 
     ``movie_ids`` (int64, unique) are database ids, ``vectors`` a float32 (n × d) array in the same order;
-    ``movie_bias`` (n,) and ``global_bias`` are the CF model's biases (zero for the link model).
+    ``movie_bias`` (n,) and ``global_bias`` are the CF model's biases (zero for the link model); ``input_vectors``
+    (n × d), when given, are what a user's vector is the sum of (the spectral picks model).
     """
 
     def __init__(self, movie_ids: np.ndarray, vectors: np.ndarray, movie_bias: np.ndarray | None = None,
-                 global_bias: float = 0.0):
+                 global_bias: float = 0.0, input_vectors: np.ndarray | None = None):
         self.movie_ids = np.asarray(movie_ids, dtype=np.int64)
         self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         n = len(self.movie_ids)
@@ -62,6 +63,8 @@ class EmbeddingIndex:
         if self.movie_bias.shape != (n,):
             raise ValueError(f"movie_bias must be ({n},), got {self.movie_bias.shape}")
         self.global_bias = float(global_bias)
+        # A model whose user vector is the sum of his movies' input vectors (ml/spectral.py) has them here.
+        self.input_vectors = None if input_vectors is None else np.ascontiguousarray(input_vectors, np.float32)
 
         # id → row: binary search in the sorted ids (vectorised, no Python dict of 60k entries).
         self._order = np.argsort(self.movie_ids, kind="stable")

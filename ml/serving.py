@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ml import spectral
 from ml.index import EmbeddingIndex
 from ml.models import ModelKind, ModelVersion, MovieVector
 
@@ -123,5 +124,8 @@ def _load(version: ModelVersion, tower: str) -> EmbeddingIndex:
         movie_ids[loaded], vectors[loaded], biases[loaded] = movie_id, np.frombuffer(vector, np.float32), bias
         loaded += 1
     # Fewer rows than counted when movies were deleted meanwhile.
-    return EmbeddingIndex(movie_ids[:loaded], vectors[:loaded], biases[:loaded],
-                          global_bias=0.0 if ranking else version.global_bias)
+    vectors, inputs = vectors[:loaded], None
+    if ranking and version.parameters.get("rank_model") == "spectral":  # stored: the input vectors
+        vectors, inputs = spectral.output_vectors(vectors), vectors
+    return EmbeddingIndex(movie_ids[:loaded], vectors, biases[:loaded],
+                          global_bias=0.0 if ranking else version.global_bias, input_vectors=inputs)

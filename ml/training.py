@@ -8,52 +8,47 @@ from pathlib import Path
 
 import numpy as np
 from django.conf import settings
+from django.utils import timezone
 
-from ml import data, projector, runs, versions
-from ml.evaluation import Catalog, Ratings, split_ratings
+from ml import cf_training, data, projector, runs, versions
 from ml.models import ModelKind, TrainingRun
 
-VALIDATION_SEED, VALIDATION_SHARE = 43, 0.9  # 10% of each user's ratings, at random, for early stopping
 MIN_MOVIES_PER_LINK = 2  # a link target of a single movie says nothing of which movies are alike
 
 
 def train_ratings(run: TrainingRun, *, on_epoch=None) -> None:
-    """Collaborative filtering on every rating in the database.
-
-    First on 90% of each user's ratings, stopping each tower at its best epoch on the other 10%
-    (whose metrics become the version's evaluation); then on all ratings for those epochs.
-    """
+    """Collaborative filtering on every rating in the database, through ml/cf_training.py's pipeline: held-out
+    rows for early stopping and the version's evaluation, then (on releases that are not too large) all ratings."""
     stored = data.load_ratings()
     if len(stored) == 0:
         raise runs.TrainingFailed("there are no ratings to train on: import MovieLens first")
     from ml import collaborative  # TensorFlow: only now, in the worker
 
     params = {**collaborative.DEFAULT_PARAMS, **run.parameters}
-    tensorboard = _tensorboard_logs(run)
     run.record(parameters=params)
-    ratings = Ratings(stored.user_ids, stored.movie_ids, stored.values.astype(np.float64))
-    fit, valid = split_ratings(ratings, VALIDATION_SEED, VALIDATION_SHARE)
-    catalog = Catalog.from_ratings(fit)
-    # The two passes share the progress bar: about 60% for the first, 30% for the second.
-    rank_epochs = params["rank_epochs"] or params["max_epochs"]
-    towers = {"rating": params["max_epochs"], "ranking": rank_epochs if params["rank_dimensions"] else 0}
-    trial = collaborative.train(
-        collaborative.rating_arrays(fit, catalog), collaborative.rating_arrays(valid, catalog), params=params,
-        n_users=catalog.n_users, n_movies=catalog.n_movies, callbacks=tensorboard("validating"),
-        on_epoch=_reporter(run, "validating", 0.0, 0.6, towers, on_epoch))
-    evaluation = _best_metrics(trial)
+    ratings = cf_training.as_ratings(stored.user_ids, stored.movie_ids, stored.values)
+    del stored
+    fit_rows = round(len(ratings) * cf_training.VALIDATION_SHARE)
+    sizes = collaborative.schedule(params, n_rows=fit_rows, n_users=len(np.unique(ratings.users)),
+                                   n_movies=len(np.unique(ratings.movies)))
+    spectral = params["rank_model"] == "spectral"
+    rank_epochs = len(params["spectral_lambdas"]) if spectral else sizes["rank_epochs"]
+    towers = {"rating": sizes["rating_epochs"], "ranking": rank_epochs if params["rank_dimensions"] else 0}
+    # The phases share the progress bar: about 60 % and 30 % with a second pass, 90 % without.
+    shares = ({"validating": (0.0, 0.6), "training on all ratings": (0.6, 0.3)}
+              if cf_training.retrains_on_all(len(ratings)) else {"validating": (0.0, 0.9)})
+    reporters = {phase: _reporter(run, phase, *span, towers, on_epoch) for phase, span in shares.items()}
 
-    everything = Catalog.from_ratings(ratings)
-    chosen = {"rating_epochs": trial.epochs["rating"], "rank_epochs": trial.epochs.get("ranking", 1)}
-    towers = {"rating": chosen["rating_epochs"], "ranking": chosen["rank_epochs"] if "ranking" in trial.epochs else 0}
-    final = collaborative.train(
-        collaborative.rating_arrays(ratings, everything), params={**params, **chosen},
-        n_users=everything.n_users, n_movies=everything.n_movies, callbacks=tensorboard("all ratings"),
-        on_epoch=_reporter(run, "training on all ratings", 0.6, 0.3, towers, on_epoch))
-    evaluation["training_seconds"] = round(trial.seconds + final.seconds, 1)
-    run.record(stage="saving vectors", progress=0.92, evaluation=evaluation)
+    def report(phase, epoch, metrics):
+        reporters[phase](epoch, metrics)
+
+    tensorboard = _tensorboard_logs(run)
+    fitted = cf_training.fit_ratings_model(ratings, params, on_epoch=report,
+                                           callbacks=lambda phase: tensorboard(phase))
+    final, everything = fitted.model, fitted.catalog
+    run.record(stage="saving vectors", progress=0.92, evaluation=fitted.evaluation)
     version = versions.save_version(
-        kind=ModelKind.RATINGS, training_run=run, parameters=params, evaluation=evaluation,
+        kind=ModelKind.RATINGS, training_run=run, parameters=params, evaluation=fitted.evaluation,
         global_bias=final.global_bias,
         movie_ids=everything.movie_ids, movie_vectors=final.movie_vectors, movie_bias=final.movie_bias,
         rank_movie_vectors=final.rank_movie_vectors, rank_movie_bias=final.rank_movie_bias,
@@ -90,13 +85,15 @@ TOWER_COST = {"rating": 1.0, "ranking": 2.0}
 
 
 def _reporter(run: TrainingRun, phase: str, start: float, share: float, epochs: dict, on_epoch):
-    """An on_epoch callback that records the epoch's metrics on the run and moves its progress.
+    """An on_epoch callback that records the epoch's metrics on the run and moves its progress, with the time
+    left at the pace so far in its stage ("about 3 min left").
 
     ``epochs`` are the (most) epochs of each part of the phase; the phase spans ``share`` of the progress bar
     from ``start``, each part in proportion to its expected cost.
     """
     costs = {part: TOWER_COST.get(part, 1.0) * count for part, count in epochs.items()}
     order, total = list(costs), sum(costs.values()) or 1.0
+    began = run.started_at or timezone.now()
 
     def report(epoch: int, metrics: dict) -> None:
         part = metrics.get("tower", "")
@@ -106,23 +103,20 @@ def _reporter(run: TrainingRun, phase: str, start: float, share: float, epochs: 
         before = sum(costs[name] for name in order[:order.index(part)]) if part in costs else 0.0
         within = costs.get(part, 0.0) * min(1.0, epoch / max(epochs.get(part, 1), 1))
         stage = f"{phase}: {part} epoch {epoch}" if part else f"{phase}: epoch {epoch}"
-        run.record(epochs=run.epochs, stage=stage, progress=round(start + share * (before + within) / total, 3))
+        progress = round(start + share * (before + within) / total, 3)
+        run.record(epochs=run.epochs, stage=stage + time_left(began, progress), progress=progress)
         if on_epoch:
             on_epoch(run)
 
     return report
 
 
-def _best_metrics(trial) -> dict:
-    """Validation metrics of the epochs kept: RMSE and MAE of the rating tower, ranking metrics of the tower that
-    gives the picks."""
-    by_epoch = {(entry["tower"], entry["epoch"]): entry for entry in trial.history}
-    rating = by_epoch.get(("rating", trial.epochs["rating"]), {})
-    ranking = by_epoch.get(("ranking", trial.epochs["ranking"]), {}) if "ranking" in trial.epochs else rating
-    metrics = {name: rating.get(f"val_{name}") for name in ("rmse", "mae")}
-    metrics |= {name: ranking.get(f"val_{name}") for name in ("ndcg", "precision", "recall", "map")}
-    metrics |= {"epochs_rating": trial.epochs["rating"], "epochs_ranking": trial.epochs.get("ranking")}
-    return {name: value for name, value in metrics.items() if value is not None}
+def time_left(began, progress: float) -> str:
+    """" · about N min left" at the pace since ``began`` (a datetime), once there is a pace to go by."""
+    if not 0.02 <= progress < 1:
+        return ""
+    seconds = (timezone.now() - began).total_seconds() * (1 - progress) / progress
+    return f" · about {round(seconds)} s left" if seconds < 90 else f" · about {round(seconds / 60)} min left"
 
 
 def train_links(run: TrainingRun, *, on_epoch=None) -> None:

@@ -5,10 +5,11 @@ activated. Activation switches the single active version of its kind in another 
 transaction, so readers always see one complete version.
 """
 import numpy as np
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from ml.models import ModelVersion, MovieVector, TrainingRun, UserVector
+from movies.importers import bulk
 
 BATCH = 5000
 
@@ -28,6 +29,12 @@ def save_version(*, kind: str, movie_ids: np.ndarray, movie_vectors: np.ndarray,
     version = ModelVersion.objects.create(kind=kind, dimensions=movie_vectors.shape[1], global_bias=float(global_bias),
                                           parameters=parameters or {}, evaluation=evaluation or {},
                                           training_run=training_run)
+    if connection.vendor == "postgresql":
+        _copy_vectors(version, MovieVector, "movie_id", movie_ids, movie_vectors, movie_bias, rank_movie_vectors,
+                      rank_movie_bias)
+        if user_ids is not None:
+            _copy_vectors(version, UserVector, "user_id", user_ids, user_vectors, user_bias, rank_user_vectors)
+        return version
     MovieVector.objects.bulk_create(
         (MovieVector(version=version, movie_id=movie, vector=vector, bias=bias, rank_vector=rank, rank_bias=rank_bias)
          for movie, vector, bias, rank, rank_bias in zip(
@@ -42,6 +49,22 @@ def save_version(*, kind: str, movie_ids: np.ndarray, movie_vectors: np.ndarray,
                                                  _rows(rank_user_vectors, len(user_ids)))),
             batch_size=BATCH)
     return version
+
+
+def _copy_vectors(version, model, key: str, ids, vectors, bias, rank_vectors, rank_bias=None) -> None:
+    """The vectors of one side (movies or users) by binary COPY: 222,000 rows of ml-25m in seconds, where
+    model instances and INSERTs took minutes."""
+    table = model._meta.db_table
+    columns = {"version_id": np.full(len(ids), version.pk, np.int64), key: np.asarray(ids, np.int64),
+               "vector": np.asarray(vectors, np.float32),
+               "bias": np.zeros(len(ids)) if bias is None else np.asarray(bias, np.float64)}
+    if rank_vectors is not None:
+        columns["rank_vector"] = np.asarray(rank_vectors, np.float32)
+    if model is MovieVector:
+        columns["rank_bias"] = np.zeros(len(ids)) if rank_bias is None else np.asarray(rank_bias, np.float64)
+    with connection.cursor() as cursor:
+        names = list(columns)
+        bulk.copy_binary(cursor, table, names, bulk.column_types(cursor, table, names), list(columns.values()))
 
 
 def _rows(matrix: np.ndarray | None, count: int = 0):

@@ -30,18 +30,23 @@ def column_types(cursor, table: str, columns: list[str]) -> list[str]:
 def copy_binary(cursor, table: str, columns: list[str], types: list[str], arrays: list[np.ndarray]) -> None:
     """COPY rows given as one numpy array per column, encoded in PostgreSQL's binary COPY format.
 
-    Timestamp columns take unix seconds. Every row is built by numpy in one pass (field count,
-    then each field's length and big-endian value), with no Python work per row.
+    Timestamp columns take unix seconds; a bytea column takes a 2-D array, each row's bytes one value (say, a
+    float32 vector). Every row is built by numpy in one pass (field count, then each field's length and
+    big-endian value), with no Python work per row.
     """
-    layout = [("fields", ">i2")]
-    for index, pg_type in enumerate(types):
-        layout += [(f"length{index}", ">i4"), (f"value{index}", BINARY_TYPES[pg_type])]
+    layout, kinds = [("fields", ">i2")], []
+    for index, (pg_type, values) in enumerate(zip(types, arrays)):
+        kind = f"V{values[0].nbytes}" if pg_type == "bytea" else BINARY_TYPES[pg_type]
+        layout += [(f"length{index}", ">i4"), (f"value{index}", kind)]
+        kinds.append(kind)
     rows = np.empty(len(arrays[0]), dtype=np.dtype(layout))
     rows["fields"] = len(columns)
-    for index, (pg_type, values) in enumerate(zip(types, arrays)):
-        rows[f"length{index}"] = np.dtype(BINARY_TYPES[pg_type]).itemsize
+    for index, (pg_type, kind, values) in enumerate(zip(types, kinds, arrays)):
+        rows[f"length{index}"] = np.dtype(kind).itemsize
         if pg_type == "timestamp with time zone":
             values = (values.astype(np.int64) - PG_EPOCH) * 1_000_000
+        elif pg_type == "bytea":
+            values = np.ascontiguousarray(values).view(kind).ravel()
         rows[f"value{index}"] = values
     payload = io.BytesIO(b"".join([COPY_HEADER, rows.tobytes(), COPY_TRAILER]))
     # The chunk size goes by position: Django's debug cursor wrapper takes no keywords here.

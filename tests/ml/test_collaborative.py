@@ -8,8 +8,19 @@ import numpy as np
 import pytest
 
 from ml.baselines import MostPopular
-from ml.collaborative import TrainedCF, _batches, build_model, build_ranking_model, rating_arrays, train
+from ml.collaborative import (
+    DEFAULT_PARAMS,
+    TrainedCF,
+    _batches,
+    _tensorflow,
+    build_model,
+    build_ranking_model,
+    rating_arrays,
+    schedule,
+    train,
+)
 from ml.evaluation import Catalog, Ratings, ranking_metrics, rating_metrics, split_ratings
+from ml.lazy_adam import lazy_adam_class
 
 ROOT = Path(__file__).resolve().parents[2]
 N_GROUPS, USERS_PER_GROUP, MOVIES_PER_GROUP = 3, 30, 20
@@ -87,6 +98,57 @@ def test_the_ranking_loss_is_the_softmax_cross_entropy_of_every_row_of_the_batch
     rows_per_user = len(users) / 3  # the loss is per row, for a batch of average users
     expected = (cross_entropy + penalty) / (len(batch) * rows_per_user)
     np.testing.assert_allclose(float(model.losses_of(batch)["loss"]), expected, rtol=1e-5)
+
+
+def test_a_large_catalog_gets_a_sampled_softmax_that_estimates_the_full_one():
+    """Past rank_negatives movies the ranking tower's log-partition comes from movies drawn by popularity, their
+    logits corrected by their share of the rows (logQ): close to the full softmax's, at the sample's cost."""
+    rng = np.random.default_rng(0)
+    n_users, n_movies = 30, 400
+    shares = 1 / np.arange(1, n_movies + 1) ** 0.8
+    shares /= shares.sum()
+    users = np.repeat(np.arange(n_users), 40)
+    movies = rng.choice(n_movies, len(users), p=shares)
+    full = build_ranking_model(n_users, n_movies, users, movies, rank_dimensions=4, rank_l2=0.0)
+    sampled = build_ranking_model(n_users, n_movies, users, movies, rank_dimensions=4, rank_l2=0.0,
+                                  rank_negatives=200)
+    assert (full.negatives, sampled.negatives) == (0, 200)
+    user_vectors, movie_vectors = rng.normal(0, 0.5, (n_users, 4)), rng.normal(0, 0.5, (n_movies, 4))
+    bias = np.log(np.bincount(movies, minlength=n_movies) + 1.0)  # popular movies have the larger logits
+    for model in (full, sampled):
+        model.rank_user_embedding.embeddings.assign(user_vectors.astype(np.float32))
+        model.rank_movie_embedding.embeddings.assign(movie_vectors.astype(np.float32))
+        model.rank_movie_bias.embeddings.assign(bias[:, None].astype(np.float32))
+    batch = np.arange(n_users, dtype=np.int32)
+    exact = float(full.losses_of(batch)["loss"])
+    estimates = [float(sampled.losses_of(batch)["loss"]) for _ in range(20)]
+    np.testing.assert_allclose(np.mean(estimates), exact, rtol=0.02)
+
+
+def test_lazy_adam_moves_only_the_rows_a_batch_uses():
+    tf, keras = _tensorflow()
+    table = keras.Variable(np.ones((5, 2), np.float32))
+    optimizer = lazy_adam_class()(learning_rate=0.1)
+    optimizer.build([table])
+    for rows in ([0, 3], [3]):
+        gradient = tf.IndexedSlices(tf.ones((len(rows), 2)), tf.constant(rows), tf.constant([5, 2]))
+        optimizer.apply([gradient], [table])
+    values = table.numpy()
+    np.testing.assert_array_equal(values[[1, 2, 4]], 1.0)  # never in a batch: untouched
+    np.testing.assert_allclose(values[3], 1 - 2 * 0.1, rtol=1e-4)  # Adam's first steps move by the learning rate
+    np.testing.assert_allclose(values[0], 1 - 0.1, rtol=1e-4)  # one step: not decayed in the step it missed
+
+
+def test_batches_grow_with_the_data_while_small_data_keeps_the_tuned_sizes():
+    small = schedule(DEFAULT_PARAMS, n_rows=68_000, n_users=610, n_movies=8_700)
+    assert small == {"batch_size": 4096, "rank_batch_users": 64, "rating_epochs": DEFAULT_PARAMS["max_epochs"],
+                     "rank_epochs": DEFAULT_PARAMS["max_epochs"]}
+    large = schedule(DEFAULT_PARAMS, n_rows=22_500_000, n_users=162_000, n_movies=59_000)
+    assert large["batch_size"] * 400 >= 22_500_000 and large["rank_batch_users"] * 100 >= 162_000
+    assert (large["rating_epochs"], large["rank_epochs"]) == (5, 10)  # fewer epochs past the budgets
+    chosen = schedule({**DEFAULT_PARAMS, "batch_size": 512, "rank_epochs": 3}, n_rows=10**7, n_users=10**5,
+                      n_movies=10**4)
+    assert (chosen["batch_size"], chosen["rank_epochs"]) == (512, 3)
 
 
 def test_picks_score_movies_by_bias_plus_the_scaled_dot_product():

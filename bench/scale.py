@@ -1,0 +1,220 @@
+"""The site at the size people run it: an ml-25m- or ml-32m-shaped release, end to end, against implicit ALS.
+
+    .venv/bin/python -m bench.scale [--shape ml-25m|ml-32m] [--release DIR] [--out FILE]
+
+1. A release of that shape (``manage.py generate_movielens``, kept under bench/work/ for reruns), or ``--release``.
+2. The protocol's split (../shared/EVALUATION.md, seed 42): a release of the train rows is written beside it.
+3. ``manage.py import_movielens`` of the train release into a scratch database, then ``manage.py retrain
+   ratings``, the whole command, each in a child process: wall time and peak RSS (the child's maximum resident
+   set, from wait4), and the stages the training run recorded.
+4. Implicit ALS (64 factors, 15 iterations, 2 threads) fitted on the same train rows in this process, timed.
+5. Picks nDCG@10 on the test rows of SAMPLE_USERS test users drawn at random: ours as the site serves them (the
+   active version's movie vectors, each user folded in from his train ratings) against ALS's.
+6. Serving at that size (ml/index.py, one BLAS thread): picks, similar movies and the fold-in, p50 and p95.
+
+Bars (issue 15, ml-25m shape): `retrain ratings` within 10× ALS's wall time, peak RSS ≤ 8 GB, nDCG@10 ≥ ALS's.
+Writes Markdown (default bench/results/scale_<shape>.md). Long: run it alone on the machine.
+"""
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # serving is timed as web processes run: one BLAS thread
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from bench.import_movielens import database_url, django_environment, fresh_migrated_database, query  # noqa: E402
+from bench.report import REPO, Report, machine  # noqa: E402
+from ml.baselines import ImplicitALS  # noqa: E402
+from ml.collaborative import DEFAULT_PARAMS  # noqa: E402
+from ml.evaluation import Catalog, Ratings, ranking_metrics  # noqa: E402
+from ml.fold_in import fold_in_choices  # noqa: E402
+from ml.index import EmbeddingIndex  # noqa: E402
+
+WORK = REPO / "bench" / "work" / "scale"
+SHAPES = {"ml-25m": dict(users=162_541, movies=59_047, per_user=154),
+          "ml-32m": dict(users=200_948, movies=84_432, per_user=159)}
+DATABASE = "bench_scale"
+SAMPLE_USERS = 2000
+SERVING_CALLS = 300
+TIME_RATIO_BAR, RSS_BAR_BYTES = 10.0, 8 * 10**9
+
+
+def release(shape: str) -> Path:
+    """The generated release of that shape, made once."""
+    folder = WORK / shape / "release"
+    if not (folder / "ratings.csv").exists():
+        size = SHAPES[shape]
+        subprocess.run([sys.executable, "manage.py", "generate_movielens", str(folder), "--users", str(size["users"]),
+                        "--movies", str(size["movies"]), "--ratings-per-user", str(size["per_user"]),
+                        "--name", f"{shape}-shaped"], cwd=REPO, check=True)
+    return folder
+
+
+def split_release(source: Path, folder: Path) -> tuple[Path, Ratings, Ratings]:
+    """A copy of the release whose ratings.csv holds the train rows of the protocol's split; and both splits."""
+    frame = pd.read_csv(source / "ratings.csv")
+    ratings = Ratings(frame["userId"].to_numpy(np.int64), frame["movieId"].to_numpy(np.int64),
+                      frame["rating"].to_numpy(np.float64))
+    from ml.evaluation import split_mask
+
+    train_mask, _ = split_mask(ratings.users)
+    if not (folder / "ratings.csv").exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in ("movies.csv", "links.csv", "tags.csv", "README.txt"):
+            if (source / name).exists():
+                shutil.copy(source / name, folder / name)
+        frame[train_mask].to_csv(folder / "ratings.tmp", index=False)
+        (folder / "ratings.tmp").rename(folder / "ratings.csv")
+    return folder, ratings.subset(train_mask), ratings.subset(~train_mask)
+
+
+def run_command(report: Report, args: list[str], env: dict) -> tuple[float, int]:
+    """Run ``manage.py ARGS`` in a child process; its wall seconds and peak resident bytes."""
+    started = time.monotonic()
+    child = subprocess.Popen([sys.executable, "manage.py", *args], cwd=REPO, env=env)
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.monotonic() - started
+    if status != 0:
+        raise SystemExit(f"manage.py {' '.join(args)} failed (status {status})")
+    report(f"- `manage.py {' '.join(args)}`: {seconds:.0f} s, peak RSS {usage.ru_maxrss / 2**20:.2f} GiB")
+    return seconds, usage.ru_maxrss * 1024
+
+
+def active_ranking_index() -> tuple[EmbeddingIndex, dict, dict]:
+    """The active ratings version's ranking tower as the web processes load it, its parameters and the run's
+    evaluation (straight from the tables: this process does not set Django up)."""
+    import json
+
+    version, parameters, evaluation = query(
+        DATABASE, "SELECT v.id, v.parameters, r.evaluation FROM ml_modelversion v JOIN ml_trainingrun r "
+                  "ON r.id = v.training_run_id WHERE v.kind = 'ratings' AND v.is_active")[0]
+    rows = query(DATABASE, f"SELECT movie_id, rank_vector, rank_bias FROM ml_movievector WHERE version_id = {version}"
+                           " ORDER BY movie_id")
+    ids = np.array([row[0] for row in rows], np.int64)
+    vectors = np.stack([np.frombuffer(bytes(row[1]), np.float32) for row in rows])
+    bias = np.array([row[2] for row in rows], np.float32)
+    parameters, evaluation = (value if isinstance(value, dict) else json.loads(value)
+                              for value in (parameters, evaluation))
+    return EmbeddingIndex(ids, vectors, bias), parameters, evaluation
+
+
+def sampled_users(test: Ratings) -> np.ndarray:
+    return np.random.default_rng(0).choice(np.unique(test.users), SAMPLE_USERS, replace=False)
+
+
+def our_ndcg(index: EmbeddingIndex, parameters: dict, train: Ratings, test: Ratings, users: np.ndarray) -> float:
+    """nDCG@10 of the served picks of ``users``: folded in from their train ratings, as on the site."""
+    l2, scale = parameters.get("rank_l2", DEFAULT_PARAMS["rank_l2"]), parameters.get("rank_user_scale", 1.0)
+    train_rows, test_rows = train.subset(np.isin(train.users, users)), test.subset(np.isin(test.users, users))
+    catalog = Catalog(np.unique(train_rows.users), index.movie_ids[np.argsort(index.movie_ids)])
+    order = np.argsort(train_rows.users, kind="stable")
+    bounds = np.searchsorted(train_rows.users[order], catalog.user_ids)
+    bounds = np.append(bounds, len(order))
+    folded = np.stack([fold_in_choices(index, train_rows.movies[order][bounds[i]:bounds[i + 1]], l2=l2)
+                       for i in range(catalog.n_users)])
+    rows = index.rows(catalog.movie_ids)
+    vectors, bias = index.vectors[rows], index.movie_bias[rows]
+    return ranking_metrics(lambda u: scale * folded[u] @ vectors.T + bias, train_rows, test_rows,
+                           catalog=catalog)["ndcg"]
+
+
+def als_ndcg(model: ImplicitALS, catalog: Catalog, train: Ratings, test: Ratings, users: np.ndarray) -> float:
+    train_rows, test_rows = train.subset(np.isin(train.users, users)), test.subset(np.isin(test.users, users))
+    return ranking_metrics(model.scores, train_rows, test_rows, catalog=catalog)["ndcg"]
+
+
+def serving_latency(report: Report, index: EmbeddingIndex, parameters: dict, train: Ratings,
+                    users: np.ndarray) -> None:
+    """p50 and p95 of picks, similar movies and the fold-in, for users of the sample and their train ratings."""
+    l2 = parameters.get("rank_l2", DEFAULT_PARAMS["rank_l2"])
+    rated = [train.movies[train.users == user] for user in users[:SERVING_CALLS]]
+    vectors = [fold_in_choices(index, movies, l2=l2) for movies in rated[:20]]
+    calls = {
+        "fold-in (ranking tower)": lambda i: fold_in_choices(index, rated[i], l2=l2),
+        "picks (excluding the rated movies)": lambda i: index.picks(vectors[i % 20], exclude_ids=rated[i].tolist()),
+        "similar movies": lambda i: index.similar(int(index.movie_ids[i * 97 % len(index)])),
+    }
+    rows = []
+    for name, call in calls.items():
+        times = []
+        for i in range(len(rated)):
+            started = time.perf_counter()
+            call(i)
+            times.append(time.perf_counter() - started)
+        p50, p95 = np.percentile(np.array(times) * 1e3, [50, 95])
+        rows.append((name, f"{p50:.2f}", f"{p95:.2f}"))
+    report.table(["call", "p50 ms", "p95 ms"], rows)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--shape", choices=sorted(SHAPES), default="ml-25m")
+    parser.add_argument("--release", type=Path, help="a MovieLens release (default: generated)")
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    out = args.out or REPO / "bench" / "results" / f"scale_{args.shape}.md"
+    report = Report()
+    report(f"# Scale: an {args.shape}-shaped release end to end")
+    report()
+    report(f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
+    report(f"- Machine: {machine()}")
+    report(f"- Command: `.venv/bin/python -m bench.scale --shape {args.shape}`"
+           + (f" --release {args.release}" if args.release else ""))
+    source = args.release or release(args.shape)
+    train_folder, train, test = split_release(source, WORK / args.shape / "train")
+    report(f"- Data: `{source}`: {len(train) + len(test):,} ratings, {len(np.unique(train.users)):,} users, "
+           f"{len(np.unique(train.movies)):,} movies in train; train {len(train):,}, test {len(test):,}.")
+    report()
+    report("## Our pipeline, each command in a child process")
+    report()
+    env = {**django_environment(DATABASE), "TF_CPP_MIN_LOG_LEVEL": "2"}
+    fresh_migrated_database(DATABASE)
+    import_seconds, import_rss = run_command(report, ["import_movielens", str(train_folder)], env)
+    retrain_seconds, retrain_rss = run_command(report, ["retrain", "ratings"], env)
+    index, parameters, evaluation = active_ranking_index()
+    report(f"- The run's evaluation (held-out rows): {evaluation}")
+    report()
+
+    report("## Implicit ALS on the same train rows (64 factors, 15 iterations, 2 threads)")
+    report()
+    catalog = Catalog.from_ratings(train)
+    started = time.monotonic()
+    als = ImplicitALS(64, 0.05, 1.0, iterations=15, threads=2).fit(train, catalog)
+    als_seconds = time.monotonic() - started
+    report(f"- fit: {als_seconds:.0f} s")
+    report()
+
+    users = sampled_users(test)
+    ours, theirs = our_ndcg(index, parameters, train, test, users), als_ndcg(als, catalog, train, test, users)
+    report(f"## Picks nDCG@10 on the test rows of {SAMPLE_USERS} test users")
+    report()
+    report.table(["model", "nDCG@10"], [("ours, as served (folded in)", f"{ours:.4f}"),
+                                        ("implicit ALS", f"{theirs:.4f}")])
+
+    report(f"## Serving at this size ({len(index):,} movies × {index.dim} dimensions, one BLAS thread)")
+    report()
+    serving_latency(report, index, parameters, train, users)
+
+    report("## Against the bars")
+    report()
+    report.table(["bar", "measured", "result"], [
+        (f"`retrain ratings` ≤ {TIME_RATIO_BAR:.0f}× ALS's time", f"{retrain_seconds:.0f} s vs {als_seconds:.0f} s "
+         f"({retrain_seconds / als_seconds:.1f}×)", "PASS" if retrain_seconds <= TIME_RATIO_BAR * als_seconds
+         else "FAIL"),
+        ("peak RSS ≤ 8 GB", f"{retrain_rss / 1e9:.2f} GB", "PASS" if retrain_rss <= RSS_BAR_BYTES else "FAIL"),
+        ("nDCG@10 ≥ ALS's", f"{ours:.4f} vs {theirs:.4f}", "PASS" if ours >= theirs else "FAIL"),
+    ])
+    report(f"Import: {import_seconds:.0f} s, peak RSS {import_rss / 1e9:.2f} GB.")
+    report.write(out)
+    print(database_url(DATABASE))
+
+
+if __name__ == "__main__":
+    main()

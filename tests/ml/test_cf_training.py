@@ -1,0 +1,44 @@
+"""The CF training pipeline that `manage.py retrain ratings` and the quality benchmarks share (ml/cf_training.py).
+Run with ``-p no:django`` too; on small planted data, a few seconds a test."""
+import numpy as np
+import pytest
+
+from ml import cf_training
+from ml.evaluation import split_ratings
+from tests.ml.test_collaborative import PARAMS, planted_ratings
+
+
+@pytest.fixture(autouse=True)
+def progress_uses_the_test_connection():
+    """No database here (replaces the shared autouse fixture)."""
+    yield
+
+
+@pytest.fixture(autouse=True)
+def fresh_state():
+    yield
+
+
+def test_small_releases_are_trained_again_on_all_ratings_for_the_epochs_chosen_on_the_held_out_ones():
+    ratings = planted_ratings()
+    phases = []
+    fitted = cf_training.fit_ratings_model(ratings, PARAMS, on_epoch=lambda phase, epoch, m: phases.append(phase))
+    assert fitted.model is not fitted.trial
+    assert fitted.catalog.n_users == len(np.unique(ratings.users))  # every user, held-out rows included
+    assert fitted.model.epochs["rating"] == fitted.trial.epochs["rating"]
+    assert fitted.model.rank_lambda == fitted.trial.rank_lambda  # the spectral picks' λ, chosen on held-out rows
+    assert phases == sorted(phases, key=["validating", "training on all ratings"].index) and len(set(phases)) == 2
+    fit, valid = split_ratings(ratings, cf_training.VALIDATION_SEED, cf_training.VALIDATION_SHARE)
+    assert len(valid) > 0 and fitted.evaluation["epochs_rating"] == fitted.trial.epochs["rating"]
+    for name in ("rmse", "mae", "ndcg", "precision", "recall", "map", "training_seconds"):
+        assert np.isfinite(fitted.evaluation[name]), name
+
+
+def test_large_releases_keep_the_model_trained_beside_the_held_out_ratings(monkeypatch):
+    ratings = planted_ratings()
+    monkeypatch.setattr(cf_training, "RETRAIN_MAX_ROWS", len(ratings) - 1)
+    phases = set()
+    fitted = cf_training.fit_ratings_model(ratings, PARAMS, on_epoch=lambda phase, epoch, m: phases.add(phase))
+    assert fitted.model is fitted.trial and phases == {"validating"}
+    fit, _ = split_ratings(ratings, cf_training.VALIDATION_SEED, cf_training.VALIDATION_SHARE)
+    assert fitted.catalog.n_movies == len(np.unique(fit.movies))
