@@ -1,4 +1,4 @@
-"""Database tables of the catalog: movies, genres, ratings, tags, Wikipedia links and import jobs."""
+"""Database tables of the catalog: movies, genres, ratings, tags, Wikipedia articles and links, import jobs."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -116,6 +116,25 @@ class Tag(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class MovieArticle(models.Model):
+    """What the movie's Wikipedia article says first: its lead and the infobox's facts, markup stripped (stored as
+    text, escaped where shown). Apart from Movie so that lists of movies do not carry the paragraphs."""
+
+    movie = models.OneToOneField(Movie, on_delete=models.CASCADE, primary_key=True, related_name="article")
+    lead = models.TextField(blank=True, help_text="The article's lead: paragraphs apart by a blank line.")
+    starring = models.JSONField(default=list, blank=True)
+    runtime_minutes = models.PositiveIntegerField(null=True, blank=True)
+    countries = models.JSONField(default=list, blank=True)
+    languages = models.JSONField(default=list, blank=True)
+    release_date = models.DateField(null=True, blank=True, help_text="The infobox's first full release date.")
+
+    def __str__(self):
+        return f"Wikipedia article of {self.movie_id}"
+
+    def paragraphs(self) -> list[str]:
+        return [paragraph for paragraph in self.lead.split("\n\n") if paragraph]
 
 
 class WikiLink(models.Model):
