@@ -57,6 +57,11 @@ class Movie(models.Model):
     def get_absolute_url(self):
         return reverse("movie", args=[self.pk])
 
+    @property
+    def article_or_none(self):
+        """The movie's Wikipedia article (MovieArticle), or None when none was imported."""
+        return getattr(self, "article", None)
+
 
 class MovieLensAccount(models.Model):
     """Ties a site user to a MovieLens user id, so that re-importing a dataset finds its users.

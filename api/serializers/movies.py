@@ -1,7 +1,7 @@
 """Movies as the API shows them."""
 from rest_framework import serializers
 
-from movies.models import Movie
+from movies.models import Movie, MovieArticle
 
 
 class MovieSummarySerializer(serializers.ModelSerializer):
@@ -23,6 +23,31 @@ class MovieSerializer(serializers.ModelSerializer):
         model = Movie
         fields = ["id", "title", "year", "genres", "imdb_id", "tmdb_id", "wikipedia_title", "rating_count",
                   "average_rating"]
+
+
+class ArticleSerializer(serializers.ModelSerializer):
+    """What the movie's Wikipedia article says first, as plain text (markup stripped)."""
+
+    lead = serializers.CharField(help_text="The article's lead: paragraphs apart by a blank line.")
+    starring = serializers.ListField(child=serializers.CharField(), help_text="The infobox's cast, as shown.")
+    countries = serializers.ListField(child=serializers.CharField())
+    languages = serializers.ListField(child=serializers.CharField())
+
+    class Meta:
+        model = MovieArticle
+        fields = ["lead", "starring", "runtime_minutes", "countries", "languages", "release_date"]
+
+
+class MovieDetailSerializer(MovieSerializer):
+    """One movie: the list's fields, its directors and its Wikipedia article's lead and facts."""
+
+    directors = serializers.ListField(child=serializers.CharField(), read_only=True,
+                                      help_text="From the Wikipedia infobox.")
+    article = ArticleSerializer(read_only=True, allow_null=True, source="article_or_none",
+                                help_text="Null when no Wikipedia article was imported for the movie.")
+
+    class Meta(MovieSerializer.Meta):
+        fields = [*MovieSerializer.Meta.fields, "directors", "article"]
 
 
 class NeighbourSerializer(serializers.Serializer):

@@ -22,7 +22,25 @@ def test_anyone_can_list_movies_in_pages_with_their_genres_and_rating_statistics
     first = anonymous.get(f"/api/movies/{catalog['scifi'][0].pk}/").json()
     assert first == {"id": catalog["scifi"][0].pk, "title": "Scifi 00", "year": 1980, "genres": ["Sci-Fi"],
                      "imdb_id": None, "tmdb_id": None, "wikipedia_title": None, "rating_count": 2,
-                     "average_rating": 4.5}
+                     "average_rating": 4.5, "directors": [], "article": None}
+
+
+def test_one_movie_carries_its_wikipedia_lead_and_infobox_facts(anonymous, catalog):
+    from datetime import date
+
+    from movies.models import MovieArticle
+
+    movie = catalog["scifi"][0]
+    MovieArticle.objects.create(movie=movie, lead="A <b>film</b>.\n\nMore.", starring=["Harrison Ford"],
+                                runtime_minutes=117, countries=["United States"], languages=["English", "Cantonese"],
+                                release_date=date(1982, 6, 25))
+
+    article = anonymous.get(f"/api/movies/{movie.pk}/").json()["article"]
+
+    assert article == {"lead": "A <b>film</b>.\n\nMore.", "starring": ["Harrison Ford"], "runtime_minutes": 117,
+                       "countries": ["United States"], "languages": ["English", "Cantonese"],
+                       "release_date": "1982-06-25"}
+    assert "article" not in anonymous.get("/api/movies/").json()["results"][0]  # lists stay light
 
 
 def test_movies_are_searched_by_every_word_of_the_title_ignoring_case(anonymous, catalog):

@@ -68,3 +68,31 @@ def test_neighbour_lists_follow_a_newly_activated_model(client, catalog):
     assert "No link model yet" in client.get(url).content.decode()
     activate_models(catalog)
     assert "No link model yet" not in client.get(url).content.decode()
+
+
+def test_movie_page_shows_the_wikipedia_lead_and_infobox_escaped(client, catalog, django_assert_max_num_queries):
+    from datetime import date
+
+    from movies.models import MovieArticle
+
+    movie = catalog["scifi"][0]
+    movie.wikipedia_title, movie.directors = "Scifi 0 (1980 film)", ["Ridley Scott"]
+    movie.save()
+    MovieArticle.objects.create(movie=movie, lead="A <script>x</script> film.\n\nIts second paragraph.",
+                                starring=["Harrison Ford", "Sean <b>Young</b>"], runtime_minutes=117,
+                                countries=["United States", "Hong Kong"], languages=["English"],
+                                release_date=date(1982, 6, 25))
+    with django_assert_max_num_queries(8):
+        html = client.get(reverse("movie", args=[movie.pk])).content.decode()
+    assert "<p>A &lt;script&gt;x&lt;/script&gt; film.</p><p>Its second paragraph.</p>" in html
+    assert "Starring Harrison Ford, Sean &lt;b&gt;Young&lt;/b&gt;" in html and "<b>Young" not in html
+    assert "Directed by Ridley Scott" in html
+    assert "<dt>Runtime</dt><dd>117 min</dd>" in html
+    assert "<dt>Countries</dt><dd>United States, Hong Kong</dd>" in html and "<dt>Language</dt><dd>English" in html
+    assert '<time datetime="1982-06-25">June 25, 1982</time>' in html
+    assert "From the Wikipedia article" in html and "CC BY-SA 4.0" in html
+
+
+def test_movie_page_without_an_article_shows_no_lead(client, catalog):
+    html = client.get(reverse("movie", args=[catalog["scifi"][0].pk])).content.decode()
+    assert 'class="lead"' not in html and "From the Wikipedia article" not in html

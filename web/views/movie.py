@@ -8,13 +8,14 @@ from web.page_cache import cached_page
 
 @cached_page
 def movie_detail(request, pk):
-    """A movie: its facts and links out, its numbers, your rating and predicted rating, and two lists of
-    neighbours with their similarity as bars (Wikipedia links; ratings)."""
-    movie = get_object_or_404(Movie.objects.prefetch_related("genres"), pk=pk)
+    """A movie: its facts (with its Wikipedia article's lead and infobox) and links out, its numbers, your rating
+    and predicted rating, and two lists of neighbours with their similarity as bars (Wikipedia links; ratings)."""
+    movie = get_object_or_404(Movie.objects.select_related("article").prefetch_related("genres"), pk=pk)
     user = request.user
     your_rating = selectors.ratings_of(user, [movie.pk]).get(movie.pk)
     return render(request, "web/movie.html", {
         "movie": movie,
+        "article": movie.article_or_none,
         "links": selectors.links_out(movie),
         "your_rating": your_rating,
         "predicted": predicted_rating(user=user, movie=movie),
