@@ -123,6 +123,24 @@ class Tag(models.Model):
         return self.text
 
 
+class MovieTag(models.Model):
+    """One of a movie's tags as the site shows it: the users' tags of the movie with the same words (case and
+    accents aside), how many users gave it, in its most common spelling. Rebuilt from Tag after each import
+    (movies/tags.py), so pages read a movie's top tags and the movies of a tag without aggregating."""
+
+    movie = models.ForeignKey(Movie, on_delete=models.CASCADE, related_name="tag_counts", db_index=False)
+    key = models.CharField(max_length=255, help_text="The words compared: lower case, no accents.")
+    name = models.CharField(max_length=255, help_text="The most common spelling.")
+    count = models.PositiveIntegerField(help_text="How many users gave the movie this tag.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["movie", "key"], name="movietag_one_per_key")]
+        indexes = [models.Index(fields=["key"], name="movietag_key_idx")]
+
+    def __str__(self):
+        return f"{self.name} ({self.count})"
+
+
 class MovieArticle(models.Model):
     """What the movie's Wikipedia article says first: its lead and the infobox's facts, markup stripped (stored as
     text, escaped where shown). Apart from Movie so that lists of movies do not carry the paragraphs."""

@@ -19,6 +19,7 @@ from ml import serving
 from ml.models import ModelKind
 from ml.recommendations import similar_to
 from movies.models import Genre, Movie, Rating
+from movies.tags import tag_key
 
 LIST_CACHE_SECONDS = 300
 TOP_RATED_MIN_VOTES = 20
@@ -95,14 +96,17 @@ def plain(text: str) -> str:
     return text
 
 
-def browse(*, query: str = "", genre: str = "", decade: int | None = None, sort: str = "popular") -> QuerySet:
+def browse(*, query: str = "", genre: str = "", decade: int | None = None, sort: str = "popular",
+           tag: str = "") -> QuerySet:
     """Movies matching a title search (case, accents and leading articles ignored; on PostgreSQL also small typos
-    by trigram similarity), a genre and a decade, in the given order (best match first when searching)."""
+    by trigram similarity), a genre, a decade and a tag, in the given order (best match first when searching)."""
     movies = movie_cards()
     if genre:
         movies = movies.filter(genres__name=genre)
     if decade is not None:
         movies = movies.filter(year__gte=decade, year__lt=decade + 10)
+    if tag:
+        movies = with_tag(movies, tag)
     words = plain(query)
     order = _ordering(sort)
     if words and connection.vendor == "postgresql":
@@ -115,6 +119,22 @@ def browse(*, query: str = "", genre: str = "", decade: int | None = None, sort:
     elif words:
         movies = movies.filter(title__icontains=words)
     return movies.order_by(*order)
+
+
+def with_tag(movies: QuerySet, tag: str) -> QuerySet:
+    """The movies that users tagged with these words (case and accents aside): a join on the stored tags."""
+    return movies.filter(tag_counts__key=tag_key(tag))
+
+
+def tagged(words: str, k: int = 6) -> tuple[int, list[Movie]]:
+    """What a search finds among the tags: how many movies carry a tag of exactly these words, and the k most
+    rated of them (none when the words are no tag)."""
+    key = tag_key(words)
+    if not key:
+        return 0, []
+    movies = with_tag(movie_cards(), key)
+    count = movies.count()
+    return count, list(movies.order_by("-num_ratings", "id")[:k]) if count else []
 
 
 def _ordering(sort: str) -> list:

@@ -96,3 +96,24 @@ def test_movie_page_shows_the_wikipedia_lead_and_infobox_escaped(client, catalog
 def test_movie_page_without_an_article_shows_no_lead(client, catalog):
     html = client.get(reverse("movie", args=[catalog["scifi"][0].pk])).content.decode()
     assert 'class="lead"' not in html and "From the Wikipedia article" not in html
+
+
+def test_movie_page_shows_its_top_tags_as_links_to_the_tag_browse(client, catalog):
+    from django.contrib.auth import get_user_model
+
+    from movies.models import Tag
+    from movies.tags import refresh_movie_tags
+    from tests.web.conftest import WHEN
+
+    movie = catalog["scifi"][0]
+    users = [get_user_model().objects.create_user(f"tagger{n}") for n in range(3)]
+    for user, text in [(users[0], "time travel"), (users[1], "Time Travel"), (users[2], "time travel"),
+                       (users[2], "cult & classic")]:
+        Tag.objects.create(movie=movie, user=user, text=text, tagged_at=WHEN)
+    refresh_movie_tags()
+
+    html = client.get(reverse("movie", args=[movie.pk])).content.decode()
+
+    assert '<a href="/movies/?tag=time%20travel" title="given by 3 users">time travel</a>' in html
+    assert html.index("travel</a>") < html.index("cult &amp; classic</a>")  # most given first
+    assert 'href="/movies/?tag=cult%20%26%20classic"' in html

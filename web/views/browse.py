@@ -10,11 +10,15 @@ PAGE_SIZE = 24
 
 @cached_page
 def browse(request):
-    """Search titles, filter by genre and decade, sort, page through."""
+    """Search titles (and show the movies of a tag that the words name), filter by genre, decade and tag, sort,
+    page through."""
     form = BrowseForm(request.GET)
     filters = form.filters()
     page = Paginator(selectors.browse(**filters), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    tag_count, tag_movies = (selectors.tagged(filters["query"]) if filters["query"] and not filters["tag"]
+                             and page.number == 1 else (0, []))
     return render(request, "web/browse.html", {"form": form, "filters": filters, "page": page,
-                                               "query_string": query.urlencode()})
+                                               "query_string": query.urlencode(), "tag_count": tag_count,
+                                               "tag_movies": tag_movies})

@@ -2,6 +2,7 @@ from django.shortcuts import get_object_or_404, render
 
 from ml.recommendations import predicted_rating
 from movies.models import Movie
+from movies.tags import top_tags
 from web import selectors
 from web.page_cache import cached_page
 
@@ -16,6 +17,7 @@ def movie_detail(request, pk):
     return render(request, "web/movie.html", {
         "movie": movie,
         "article": movie.article_or_none,
+        "tags": top_tags(movie),
         "links": selectors.links_out(movie),
         "your_rating": your_rating,
         "predicted": predicted_rating(user=user, movie=movie),
