@@ -20,6 +20,7 @@ HEADING = re.compile(r"^=.*=[ \t]*$", re.M)
 MAGIC_WORD = re.compile(r"__[A-Z]+__")
 EMPHASIS = re.compile(r"'{2,}")  # two apostrophes for italics, three for bold, five for both
 BRACES = re.compile(r"\{\{|\}\}")
+TEMPLATE_NAME = re.compile(r"[^{}|]*")
 SPACES = re.compile(r"\s+")
 RUNTIME = re.compile(r"(\d+(?:\.\d+)?)\s*(?:minutes?|mins?)\b", re.I)
 MONTHS = {name: n for n, name in enumerate(["january", "february", "march", "april", "may", "june", "july",
@@ -37,6 +38,7 @@ SYMBOLS = {"'": "'", "snd": " – ", "spaced ndash": " – ", "ndash": "–", "m
            "'s": "'s", "nbsp": " ", "·": " · ", "dot": " · ", "middot": "·"}
 INVISIBLE_TAGS = {"ref", "references", "gallery", "math", "score", "timeline", "table", "imagemap", "graph",
                   "templatedata", "syntaxhighlight", "chem", "ce", "mapframe", "indicator"}
+SHOWN = LIST_TEMPLATES | FIRST_PARAMETER | LAST_PARAMETER | DATE_TEMPLATES | set(SYMBOLS) | {"convert"}
 ALIASES = {"starring": ("starring",), "countries": ("country", "countries"), "languages": ("language", "languages"),
            "runtime": ("runtime", "running time"), "released": ("released", "release date", "release_date")}  # keys as
 # wikitext.parameters gives them: lower case, spaces collapsed
@@ -64,7 +66,7 @@ def read_article(text: str, infobox: dict[str, str]) -> Article:
     found = {key: next((infobox[name] for name in names if infobox.get(name)), None) for key, names in ALIASES.items()}
     found = {key: _parse(value) if value else None for key, value in found.items()}
     heading = HEADING.search(text)
-    return Article(lead=lead(_parse(_without_blocks(text[:heading.start()] if heading else text))),
+    return Article(lead=lead(_parse(_shown_part(text[:heading.start()] if heading else text))),
                    starring=items(found["starring"]), countries=items(found["countries"]),
                    languages=items(found["languages"]), runtime_minutes=runtime(found["runtime"]),
                    release_date=release_date(found["released"]))
@@ -76,9 +78,10 @@ def _parse(text: str):
     return mwparserfromhell.parse(text, skip_style_tags=True)
 
 
-def _without_blocks(text: str) -> str:
-    """The text without magic words and the templates that stand on lines of their own (the infobox, hatnotes,
-    `{{Short description}}`): found by counting braces, so cheaply, before the real parse."""
+def _shown_part(text: str) -> str:
+    """The lead without what cannot be text, found by counting braces (cheap) before the real parse: magic words,
+    templates that stand on lines of their own (the infobox, hatnotes, `{{Short description}}`), and every
+    template that shows no text (notes, maintenance tags); cut to whole paragraphs past twice MAX_LEAD."""
     text = MAGIC_WORD.sub("", text)
     kept, depth, start, last = [], 0, 0, 0
     for brace in BRACES.finditer(text):
@@ -88,11 +91,20 @@ def _without_blocks(text: str) -> str:
             depth += 1
         elif depth:
             depth -= 1
-            if depth == 0 and _line_of_its_own(text, start, brace.end()):
+            if depth == 0 and (not _shows_text(text, start) or _line_of_its_own(text, start, brace.end())):
                 kept.append(text[last:start])
                 last = brace.end()
     kept.append(text[last:])
-    return "".join(kept)
+    text = "".join(kept)
+    if len(text) > 2 * MAX_LEAD:
+        cut = text.rfind("\n\n", 0, 2 * MAX_LEAD)
+        text = text[:cut if cut > 0 else 2 * MAX_LEAD]
+    return text
+
+
+def _shows_text(text: str, start: int) -> bool:
+    name = (template_name(TEMPLATE_NAME.match(text, start + 2).group()) or "").lower()
+    return name in SHOWN or name.startswith("lang-")
 
 
 def _line_of_its_own(text: str, start: int, end: int) -> bool:
