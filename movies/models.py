@@ -1,4 +1,5 @@
-"""Database tables of the catalog: movies, genres, ratings, tags, Wikipedia articles and links, import jobs."""
+"""Database tables of the catalog: movies, genres, ratings, marks (watchlist, not interested), tags, Wikipedia
+articles and links, import jobs."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -104,6 +105,30 @@ class Rating(models.Model):
 
     def __str__(self):
         return f"{self.user} rated {self.movie}: {self.value}"
+
+
+class Mark(models.Model):
+    """A user's word on a movie besides a rating: on his watchlist, or not interested. At most one per movie
+    (marking it one way replaces the other); either keeps the movie out of his picks, as a rating does."""
+
+    class Kind(models.TextChoices):
+        WATCHLIST = "watchlist", "Watchlist"
+        NOT_INTERESTED = "not_interested", "Not interested"
+
+    # The unique (user, movie) index serves "a user's marks"; mark_list_idx his watchlist page, newest first.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="marks",
+                             db_index=False)
+    movie = models.ForeignKey(Movie, on_delete=models.CASCADE, related_name="marks", db_index=False)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    marked_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "movie"], name="mark_one_per_user_and_movie")]
+        indexes = [models.Index(fields=["user", "kind", "-marked_at"], name="mark_list_idx"),
+                   models.Index(fields=["movie"], name="mark_movie_idx")]
+
+    def __str__(self):
+        return f"{self.user}: {self.get_kind_display()} {self.movie}"
 
 
 class Tag(models.Model):

@@ -1,6 +1,7 @@
 from django.shortcuts import render
 
 from ml.recommendations import picks_for
+from movies.marks import marks_of
 from web import selectors
 from web.page_cache import cached_page
 
@@ -12,8 +13,11 @@ def home(request):
     """Your picks when signed in (else the most rated), the top rated, recently added, and the genres."""
     user = request.user
     picks = picks_for(user=user, k=HOME_PICKS) if user.is_authenticated else []
+    rows = selectors.home_rows(ROW, with_popular=not picks)
+    shown = {movie.pk for row in rows.values() for movie in row}  # picks are never marked
     return render(request, "web/home.html", {
         "picks": picks,
-        **selectors.home_rows(ROW, with_popular=not picks),
+        **rows,
         "genres": selectors.genres_with_counts(),
+        "marks": marks_of(user, shown) if user.is_authenticated else None,
     })

@@ -1,6 +1,7 @@
 from django.shortcuts import get_object_or_404, render
 
 from ml.recommendations import predicted_rating
+from movies.marks import marks_of
 from movies.models import Movie
 from movies.tags import top_tags
 from web import selectors
@@ -14,12 +15,14 @@ def movie_detail(request, pk):
     movie = get_object_or_404(Movie.objects.select_related("article").prefetch_related("genres"), pk=pk)
     user = request.user
     your_rating = selectors.ratings_of(user, [movie.pk]).get(movie.pk)
+    your_mark = marks_of(user, [movie.pk]).get(movie.pk, "")
     return render(request, "web/movie.html", {
         "movie": movie,
         "article": movie.article_or_none,
         "tags": top_tags(movie),
         "links": selectors.links_out(movie),
         "your_rating": your_rating,
+        "mark": your_mark,
         "predicted": predicted_rating(user=user, movie=movie),
         "neighbours": selectors.neighbours_html(movie),
     })

@@ -18,4 +18,5 @@ def picks(request):
         "form": form,
         "picks": picks_for(user=request.user, k=PICKS, genre=filters["genre"] or None, decade=filters["decade"]),
         "rated_count": request.user.ratings.count(),
+        "marks": {},  # buttons on every card: a pick is never marked
     })
