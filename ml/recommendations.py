@@ -128,9 +128,15 @@ def similar_to(*, movie: Movie, k: int = 10, kind: str = ModelKind.LINKS) -> lis
 
 def predicted_rating(*, user, movie: Movie) -> float | None:
     """The rating (0.5–5) the CF model predicts ``user`` would give ``movie``; None without a model for it."""
+    return predicted_ratings(user=user, movie_ids=[movie.pk]).get(movie.pk)
+
+
+def predicted_ratings(*, user, movie_ids) -> dict[int, float]:
+    """The ratings the CF model predicts ``user`` would give these movies (one fold-in for all, cached), by movie
+    id; empty without a model, and without the movies the model does not know."""
     rating = serving.served(ModelKind.RATINGS, serving.RATING)
     if rating is None or not user.is_authenticated:
-        return None
+        return {}
     key = f"folded:{user.pk}:{user_state.token(user.pk)}:{rating.version_id}"
     folded = cache.get(key)
     if folded is None:
@@ -141,4 +147,5 @@ def predicted_rating(*, user, movie: Movie) -> float | None:
                                  bias_l2=params["bias_l2"])
         cache.set(key, folded, CACHE_SECONDS)
     vector, bias = folded
-    return rating.index.predict_rating(vector, bias, movie.pk)
+    found = {movie_id: rating.index.predict_rating(vector, bias, movie_id) for movie_id in movie_ids}
+    return {movie_id: value for movie_id, value in found.items() if value is not None}

@@ -1,4 +1,6 @@
-"""Browse and search: titles regardless of case, accents and leading articles; genre, decade, sort, pages."""
+"""Browse and search: titles regardless of case, accents and leading articles; genre, decade, tag, sort, pages."""
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -110,3 +112,13 @@ def test_search_shows_the_movies_of_a_tag_its_words_name(client, tagged):
     assert "Tagged “Space  Horror”" in html and 'href="/movies/?tag=Space%20%20Horror">All 1 →' in html
     assert titles(page) == []  # the titles found stay the title search's
     assert client.get(reverse("browse"), {"q": "godfather"}).context["tag_movies"] == []
+
+
+def test_browse_numbers_its_pages_around_the_current_one(client, db):
+    Movie.objects.bulk_create(Movie(title=f"Film {n:03d}", year=2000) for n in range(24 * 11 + 1))
+    html = client.get(reverse("browse"), {"sort": "title", "page": 6}).content.decode()
+    nav = html.split('<nav class="pages" aria-label="Pages">')[1].split("</nav>")[0]
+    shown = re.findall(r'>(\d+|…)<', nav)
+    assert shown == ["1", "…", "4", "5", "6", "7", "8", "…", "12"]
+    assert '<span class="current" aria-current="page">6</span>' in nav
+    assert 'href="?sort=title&amp;page=5" rel="prev"' in nav and 'href="?sort=title&amp;page=7" rel="next"' in nav

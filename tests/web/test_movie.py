@@ -1,4 +1,6 @@
 """The movie page: facts, links out, numbers, your rating and predicted rating, two neighbour lists as bars."""
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -117,3 +119,23 @@ def test_movie_page_shows_its_top_tags_as_links_to_the_tag_browse(client, catalo
     assert '<a href="/movies/?tag=time%20travel" title="given by 3 users">time travel</a>' in html
     assert html.index("travel</a>") < html.index("cult &amp; classic</a>")  # most given first
     assert 'href="/movies/?tag=cult%20%26%20classic"' in html
+
+
+def test_neighbour_lists_mark_the_movies_you_rated(as_viewer, viewer, models, django_assert_max_num_queries):
+    from movies.models import Movie
+
+    url = reverse("movie", args=[models["scifi"][0].pk])
+    listed = re.findall(r'href="/movies/(\d+)/"', as_viewer.get(url).content.decode().split("Viewers also liked")[1])
+    first, second = Movie.objects.get(pk=listed[0]), Movie.objects.get(pk=listed[3])
+    set_rating(user=viewer, movie=first, value=4.5)
+    set_rating(user=viewer, movie=second, value=2)
+
+    html = as_viewer.get(url).content.decode()
+
+    also_liked = html.split("Viewers also liked")[1]
+    for rated, value in ((first, "4.5"), (second, "2")):
+        assert re.search(rf'href="/movies/{rated.pk}/">[^<]*<span class="year">\(\d+\)</span></a>'
+                         rf'<span class="rated-mark" title="your rating">rated {value} ★</span>', also_liked)
+    assert also_liked.count("rated-mark") == 2 and "<!--rated:" not in html
+    from django.test import Client
+    assert "rated-mark" not in Client().get(url).content.decode()  # the same cached lists, no marks for visitors

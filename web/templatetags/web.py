@@ -94,6 +94,33 @@ def mark_buttons(context, movie, kind="", compact=False):
         '<span class="mark-status" aria-live="polite"></span></form>')
 
 
+@register.simple_tag
+def page_links(number, last, query_string="", has_next=None):
+    """Page numbers (the first, the last and two around this one; … between), with Previous and Next, as a nav;
+    nothing for a single page. `has_next` says whether a page follows `last` (picks, whose count is not known)."""
+    from django.core.paginator import Paginator
+
+    number, last = int(number), int(last)
+    has_next = number < last if has_next is None else bool(has_next)
+    if last <= 1 and not has_next:
+        return ""
+    prefix = f"?{escape(query_string)}&amp;page=" if query_string else "?page="
+    numbers = Paginator(range(last), 1).get_elided_page_range(number, on_each_side=2, on_ends=1)
+    links = [f'<a href="{prefix}{number - 1}" rel="prev">← Previous</a>'] if number > 1 else []
+    for n in numbers:
+        if n == Paginator.ELLIPSIS:
+            links.append('<span aria-hidden="true">…</span>')
+        elif n == number:
+            links.append(f'<span class="current" aria-current="page">{n}</span>')
+        else:
+            links.append(f'<a href="{prefix}{n}">{n}</a>')
+    if has_next:
+        if last == number:
+            links.append(f'<a href="{prefix}{number + 1}">{number + 1}</a>')
+        links.append(f'<a href="{prefix}{number + 1}" rel="next">Next →</a>')
+    return mark_safe(f'<nav class="pages" aria-label="Pages">{"".join(links)}</nav>')
+
+
 @register.filter
 def get_item(mapping, key):
     """{{ ratings|get_item:movie.pk }}: a dict's value, None when missing."""

@@ -24,5 +24,5 @@ def movie_detail(request, pk):
         "your_rating": your_rating,
         "mark": your_mark,
         "predicted": predicted_rating(user=user, movie=movie),
-        "neighbours": selectors.neighbours_html(movie),
+        "neighbours": selectors.with_rated_marks(selectors.neighbours_html(movie), user),
     })
