@@ -78,8 +78,7 @@ def test_movie_page_shows_the_wikipedia_lead_and_infobox_escaped(client, catalog
     from movies.models import MovieArticle
 
     movie = catalog["scifi"][0]
-    movie.wikipedia_title, movie.directors = "Scifi 0 (1980 film)", ["Ridley Scott"]
-    movie.save()
+    Movie.objects.filter(pk=movie.pk).update(wikipedia_title="Scifi 0 (1980 film)", directors=["Ridley Scott"])
     MovieArticle.objects.create(movie=movie, lead="A <script>x</script> film.\n\nIts second paragraph.",
                                 starring=["Harrison Ford", "Sean <b>Young</b>"], runtime_minutes=117,
                                 countries=["United States", "Hong Kong"], languages=["English"],

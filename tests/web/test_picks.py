@@ -91,7 +91,7 @@ def test_pick_cards_show_the_predicted_rating(as_viewer, viewer, models):
     first = picked(page)[0]
     expected = predicted_rating(user=viewer, movie=first)
     assert page.context["predicted"][first.pk] == expected
-    assert f"We think you'd give it <strong>{expected:.1f}</strong> ★" in html
+    assert f'title="your predicted rating">We predict <strong>{expected:.1f}</strong> ★' in html
     assert html.count('class="guess"') == len(picked(page))
     home = as_viewer.get(reverse("home")).content.decode()
     assert home.count('class="guess"') == 12

@@ -53,7 +53,7 @@ def movie_card(context, movie, because=None, rate=False, value=None, predicted=N
                  f'</span> <span class="count">({movie.num_ratings})</span>')
     reason = (f'<div class="because">Because you rated <a href="{path_for("movie", because.pk)}">'
               f'{escape(because.title)}</a> highly</div>' if because else "")
-    guess = (f'<div class="guess">We think you\'d give it <strong>{predicted:.1f}</strong> ★</div>'
+    guess = (f'<div class="guess" title="your predicted rating">We predict <strong>{predicted:.1f}</strong> ★</div>'
              if predicted is not None else "")
     widget = rating_widget(context, movie, value, compact=True) if rate else ""
     marks = context.get("marks")
