@@ -7,6 +7,7 @@ stripped as MediaWiki would show the text: links give their label (or title), te
 template, citation, comment, file, category and table is dropped. Entities are decoded: the text is stored as
 text and escaped where it is shown.
 """
+import math
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -26,6 +27,7 @@ RUNTIME = re.compile(r"(\d+(?:\.\d+)?)\s*(?:minutes?|mins?)\b", re.I)
 MONTHS = {name: n for n, name in enumerate(["january", "february", "march", "april", "may", "june", "july",
                                              "august", "september", "october", "november", "december"], start=1)}
 TEXT_DATE = re.compile(r"\b(?:(\d{1,2})\s+([A-Za-z]+)|([A-Za-z]+)\s+(\d{1,2}),?)\s+(\d{4})\b")
+MAX_RUNTIME = 100_000  # minutes: the longest films run about 86,000 (the column holds the rest, the page would not)
 MAX_LEAD = 5000  # characters: a lead longer than this is cut at a paragraph's end
 
 LIST_TEMPLATES = {"plainlist", "plain list", "ubl", "unbulleted list", "ubil", "flatlist", "hlist", "bulleted list",
@@ -140,16 +142,20 @@ def items(value) -> list[str]:
 
 
 def runtime(value) -> int | None:
-    """Minutes from `117 minutes`, `117 min.` or `{{Duration|h=1|m=57}}`."""
+    """Minutes from `117 minutes`, `117 min.` or `{{Duration|h=1|m=57}}`; None for none or a nonsensical one."""
     if value is None:
         return None
+    minutes = None
     for template in value.filter_templates():
         if _name(template) == "duration":
-            hours, minutes = (_number(_param(template, key)) for key in ("h", "m"))
-            if hours or minutes:
-                return round((hours or 0) * 60 + (minutes or 0))
-    found = RUNTIME.search(plain(value, " "))
-    return round(float(found.group(1))) if found else None
+            hours, rest = (_number(_param(template, key)) for key in ("h", "m"))
+            if hours or rest:
+                minutes = (hours or 0) * 60 + (rest or 0)
+                break
+    else:
+        found = RUNTIME.search(plain(value, " "))
+        minutes = float(found.group(1)) if found else None
+    return round(minutes) if minutes is not None and 0 < minutes <= MAX_RUNTIME else None
 
 
 def release_date(value) -> str | None:
@@ -242,9 +248,10 @@ def _param(template, key: str) -> str:
 
 def _number(text: str) -> float | None:
     try:
-        return float(text)
+        number = float(text)
     except ValueError:
         return None
+    return number if math.isfinite(number) else None
 
 
 def _date(year: int, month: int, day: int) -> str | None:

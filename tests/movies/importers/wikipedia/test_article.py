@@ -90,7 +90,9 @@ def test_countries_and_languages_are_lists_of_text(values, countries, languages)
 @pytest.mark.parametrize("value,minutes", [("117 minutes", 117), ("117 minutes<ref>BBFC 2001</ref>", 117),
                                            ("117 min.", 117), ("{{Duration|m=117}}", 117),
                                            ("{{Duration|h=1|m=57}}", 117), ("116.5 minutes", 116),
-                                           ("Two hours", None), ("", None)])
+                                           ("Two hours", None), ("", None), ("0 minutes", None),
+                                           ("99999999999 minutes", None), ("{{Duration|h=inf}}", None),
+                                           ("{{Duration|m=nan}} 90 min", 90)])
 def test_runtime_is_read_in_minutes(value, minutes):
     assert infobox(runtime=value)["runtime_minutes"] == minutes
 
