@@ -43,14 +43,24 @@ def log_in(page, username="viewer", password="a-long-password-1"):
     page.wait_for_url("**/")
 
 
+def local_only(page, live_server) -> list[str]:
+    """The page's requests that leave the live server, recorded from now on (asserted empty at the end)."""
+    outside = []
+    page.on("request", lambda request: None if request.url.startswith((live_server.url, "data:"))
+            else outside.append(request.url))
+    return outside
+
+
 def card_ids(page) -> list[int]:
     return [int(href.rstrip("/").split("/")[-1]) for href in page.locator(".cards .card a.title").evaluate_all(
         "links => links.map(a => a.getAttribute('href'))")]
 
 
-def test_a_movie_shows_its_wikipedia_lead_facts_and_tags_and_a_tag_lists_its_movies(new_page, screenshots, content):
+def test_a_movie_shows_its_wikipedia_lead_facts_and_tags_and_a_tag_lists_its_movies(new_page, screenshots, content,
+                                                                                     live_server):
     movie = content["scifi"][0]
     page = new_page()
+    outside = local_only(page, live_server)
     page.goto(f"/movies/{movie.pk}/")
 
     paragraphs = page.locator(".lead p").all_inner_texts()
@@ -73,6 +83,7 @@ def test_a_movie_shows_its_wikipedia_lead_facts_and_tags_and_a_tag_lists_its_mov
     assert page.get_by_role("heading", name="Tagged “CYBERPUNK”").is_visible()
     assert page.locator(".tagged .card").count() == 3
     page.screenshot(path=screenshots / "search-tag-desktop.png", full_page=True)
+    assert outside == []
 
     for viewport, scheme, name in ((MOBILE, "light", "mobile"), (MOBILE, "dark", "mobile-dark"),
                                    ({"width": 1280, "height": 900}, "dark", "desktop-dark")):
@@ -85,11 +96,12 @@ def test_a_movie_shows_its_wikipedia_lead_facts_and_tags_and_a_tag_lists_its_mov
 
 
 def test_watchlist_and_not_interested_in_place_keep_movies_out_of_picks(new_page, screenshots, content, viewer,
-                                                                        redis_cache):
+                                                                        redis_cache, live_server):
     """With the site's production caching, so that the marks must end the cached picks page."""
     for movie in content["romance"][:3]:
         set_rating(user=viewer, movie=movie, value=5)
     page = new_page()
+    outside = local_only(page, live_server)
     log_in(page)
     page.goto("/picks/")
     assert page.locator(".card .guess").count() == page.locator(".card").count() == 24  # predicted on every card
@@ -121,6 +133,22 @@ def test_watchlist_and_not_interested_in_place_keep_movies_out_of_picks(new_page
     assert not viewer.marks.filter(kind=Mark.Kind.NOT_INTERESTED).exists()
     page.goto("/picks/")
     assert second in card_ids(page)
+
+    from ml.models import ModelKind
+    from ml.recommendations import similar_to
+
+    shown = content["romance"][5]
+    neighbour = similar_to(movie=shown, kind=ModelKind.RATINGS)[0].movie
+    set_rating(user=viewer, movie=neighbour, value=3.5)
+    page.goto(f"/movies/{shown.pk}/")
+    also_liked = page.locator(".neighbours section").nth(1)
+    assert also_liked.locator(".rated-mark").first.inner_text() == "rated 3.5 ★"
+    assert page.locator(".predicted").is_visible()
+    page.screenshot(path=screenshots / "movie-signed-in-desktop.png", full_page=True)
+    page.goto("/movies/?sort=title")
+    assert page.locator("nav.pages .current").inner_text() == "1"
+    page.screenshot(path=screenshots / "browse-pages-desktop.png", full_page=True)
+    assert outside == []
 
     dark = new_page(viewport=MOBILE, color_scheme="dark")
     log_in(dark)
