@@ -410,12 +410,12 @@ def _lead_sentence(rng, pool, aliases, links) -> list[tuple[str, str]]:
     words = rng.choices(VOCABULARY, k=rng.randint(8, 20))
     pieces = [(words[0].capitalize(), words[0].capitalize())]
     for word in words[1:]:
-        form = rng.randrange(12)
+        form = rng.randrange(50)  # as often as in real leads: a link every dozen words, a template every twenty
         if form == 0:
             pieces.append((f"''{word}''", word))
         elif form == 1:
             pieces.append((f"{{{{lang|fr|''{word}''}}}}", word))
-        elif form == 2:
+        elif form in (2, 9, 10, 11):
             target = rng.choice(pool)
             links.add(target)
             if aliases.get(target) and rng.random() < 0.5:
@@ -428,6 +428,8 @@ def _lead_sentence(rng, pool, aliases, links) -> list[tuple[str, str]]:
             pieces.append((f"'''{word}'''&nbsp;{word}", f"{word} {word}"))
         elif form == 5:
             pieces.append((f"{word}<!-- a note -->{{{{citation needed|date=May 2024}}}}", word))
+        elif form == 6:
+            pieces.append((f"{word}{{{{efn|A note on {word}.}}}}", word))
         else:
             pieces.append((word, word))
     end = rng.choice([".", ".<ref>{{cite news|title=Review|date=May 2024}}</ref>", ".<ref name=\"lead\" />",
