@@ -41,9 +41,9 @@ SYMBOLS = {"'": "'", "snd": " – ", "spaced ndash": " – ", "ndash": "–", "m
 INVISIBLE_TAGS = {"ref", "references", "gallery", "math", "score", "timeline", "table", "imagemap", "graph",
                   "templatedata", "syntaxhighlight", "chem", "ce", "mapframe", "indicator"}
 SHOWN = LIST_TEMPLATES | FIRST_PARAMETER | LAST_PARAMETER | DATE_TEMPLATES | set(SYMBOLS) | {"convert"}
+# The infobox's names of each fact, as wikitext.parameters gives them: lower case, underscores as spaces.
 ALIASES = {"starring": ("starring",), "countries": ("country", "countries"), "languages": ("language", "languages"),
-           "runtime": ("runtime", "running time"), "released": ("released", "release date", "release_date")}  # keys as
-# wikitext.parameters gives them: lower case, spaces collapsed
+           "runtime": ("runtime", "running time"), "released": ("released", "release date")}
 
 
 @dataclass
