@@ -1,9 +1,10 @@
-"""Filters of the movie list (django-filter): genre, decade and a range of years."""
+"""Filters of the movie list (django-filter): genre, decade, a range of years and a tag."""
 import django_filters
 from django import forms
 from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 
 from movies.models import Movie
+from movies.tags import tag_key
 
 MAX_YEAR = 32767  # the year column is a small integer
 YEAR_SCHEMA = {"type": "integer", "minimum": 0, "maximum": MAX_YEAR}
@@ -23,10 +24,15 @@ class MovieFilter(django_filters.FilterSet):
     decade = YearFilter(method="filter_decade", help_text="The first year of a decade, e.g. 1990.")
     year_min = YearFilter(field_name="year", lookup_expr="gte", help_text="Released in or after this year.")
     year_max = YearFilter(field_name="year", lookup_expr="lte", help_text="Released in or before this year.")
+    tag = django_filters.CharFilter(method="filter_tag", max_length=255,
+                                    help_text="Movies users tagged with these words, e.g. time travel (any case).")
 
     class Meta:
         model = Movie
-        fields = ["genre", "decade", "year_min", "year_max"]
+        fields = ["genre", "decade", "year_min", "year_max", "tag"]
+
+    def filter_tag(self, queryset, name, value):
+        return queryset.filter(tag_counts__key=tag_key(value))
 
     def filter_decade(self, queryset, name, value):
         start = value - value % 10

@@ -17,8 +17,8 @@ one run measures side by side, each R times (best run reported, all runs listed)
 
 Then (unless --no-import) the whole import, `manage.py import_wikipedia` on the multistream file, into
 a freshly migrated scratch PostgreSQL database (BENCH_POSTGRES, default postgres://postgres@127.0.0.1:5432),
-twice (the second run is the re-import), with its wall time and peak RSS, and the films and links it
-wrote compared with the generator's expectation.
+twice (the second run is the re-import), with its wall time and peak RSS, and the films (with their
+articles' lead and infobox facts) and links it wrote compared with the generator's expectation.
 
 Bars: one worker ≥ 50% of `bzip2 -dc`'s throughput on the same file; ≥ 5× faster than mwparserfromhell;
 two workers ≥ 1.6× one. Throughput is bytes of XML per second of wall time.
@@ -146,6 +146,13 @@ def whole_import(facts: dict) -> list[str]:
                                              "imdb_id": imdb_id, "links": set()})
                 if target:
                     film["links"].add(target)
+            cursor.execute("SELECT m.wikipedia_page_id, a.lead, a.starring::text, a.runtime_minutes, a.countries::text,"
+                           " a.languages::text, a.release_date FROM movies_moviearticle a"
+                           " JOIN movies_movie m ON m.id = a.movie_id")
+            for page, lead, starring, minutes, countries, languages, released in cursor.fetchall():
+                got[page]["article"] = {"lead": lead, "starring": json.loads(starring), "runtime_minutes": minutes,
+                                        "countries": json.loads(countries), "languages": json.loads(languages),
+                                        "release_date": released.isoformat() if released else None}
         connection.close()
         expected_file = Path(facts["multi"]).parent / "enwiki-bench-pages-articles.expected.json"
         expected = {int(page): film for page, film in json.loads(expected_file.read_text()).items()}

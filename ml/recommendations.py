@@ -20,6 +20,7 @@ from ml.collaborative import DEFAULT_PARAMS
 from ml.fold_in import fold_in_choices, fold_in_ratings, fold_in_sum
 from ml.models import ModelKind
 from movies import user_state
+from movies.marks import marked_ids
 from movies.models import Movie, Rating
 
 LIKED = 4.0  # a rating from which a movie can be the reason for a pick ("because you rated Alien highly")
@@ -57,7 +58,8 @@ def popular(*, k: int = 10, exclude_ids=(), genre: str | None = None, decade: in
 
 
 def picks_for(*, user, k: int = 10, genre: str | None = None, decade: int | None = None) -> list[Pick]:
-    """The user's k best picks (of a genre and decade, when given), never a movie he has rated."""
+    """The user's k best picks (of a genre and decade, when given), never a movie he has rated or marked (his
+    watchlist, "not interested")."""
     ranking = serving.served(ModelKind.RATINGS, serving.RANKING)
     if not user.is_authenticated:
         return _picks(user, None, ranking, k, genre, decade)
@@ -78,15 +80,16 @@ def picks_for(*, user, k: int = 10, genre: str | None = None, decade: int | None
 def _picks(user, token: str | None, ranking: serving.Served | None, k: int, genre: str | None,
            decade: int | None) -> list[Pick]:
     rated = dict(Rating.objects.filter(user=user).values_list("movie_id", "value")) if user.is_authenticated else {}
+    hidden = set(rated) | (marked_ids(user) if user.is_authenticated else set())  # his watchlist and "not interested"
     if ranking is None:
-        return [Pick(movie, 0.0) for movie in popular(k=k, exclude_ids=rated, genre=genre, decade=decade)]
+        return [Pick(movie, 0.0) for movie in popular(k=k, exclude_ids=hidden, genre=genre, decade=decade)]
     index = ranking.index
     scale = ranking.parameters.get("rank_user_scale", DEFAULT_PARAMS["rank_user_scale"])
     vector = scale * _ranking_vector(user, token, ranking, np.fromiter(rated, np.int64, len(rated)))
     allowed = None
     if genre or decade is not None:
         allowed = index.mask(_filtered_movies(genre, decade).values_list("pk", flat=True))
-    top = index.picks(vector, exclude_ids=np.fromiter(rated, np.int64, len(rated)), k=k, allowed_mask=allowed)
+    top = index.picks(vector, exclude_ids=np.fromiter(hidden, np.int64, len(hidden)), k=k, allowed_mask=allowed)
     liked = [movie for movie, value in rated.items() if value >= LIKED]
     reasons = index.closest([movie for movie, _ in top], liked)
     movies = Movie.objects.in_bulk([movie for movie, _ in top] + [r for r in reasons if r is not None])
@@ -127,9 +130,15 @@ def similar_to(*, movie: Movie, k: int = 10, kind: str = ModelKind.LINKS) -> lis
 
 def predicted_rating(*, user, movie: Movie) -> float | None:
     """The rating (0.5–5) the CF model predicts ``user`` would give ``movie``; None without a model for it."""
+    return predicted_ratings(user=user, movie_ids=[movie.pk]).get(movie.pk)
+
+
+def predicted_ratings(*, user, movie_ids) -> dict[int, float]:
+    """The ratings the CF model predicts ``user`` would give these movies (one fold-in for all, cached), by movie
+    id; empty without a model, and without the movies the model does not know."""
     rating = serving.served(ModelKind.RATINGS, serving.RATING)
     if rating is None or not user.is_authenticated:
-        return None
+        return {}
     key = f"folded:{user.pk}:{user_state.token(user.pk)}:{rating.version_id}"
     folded = cache.get(key)
     if folded is None:
@@ -140,4 +149,5 @@ def predicted_rating(*, user, movie: Movie) -> float | None:
                                  bias_l2=params["bias_l2"])
         cache.set(key, folded, CACHE_SECONDS)
     vector, bias = folded
-    return rating.index.predict_rating(vector, bias, movie.pk)
+    found = {movie_id: rating.index.predict_rating(vector, bias, movie_id) for movie_id in movie_ids}
+    return {movie_id: value for movie_id, value in found.items() if value is not None}

@@ -1,4 +1,5 @@
-"""Database tables of the catalog: movies, genres, ratings, tags, Wikipedia links and import jobs."""
+"""Database tables of the catalog: movies, genres, ratings, marks (watchlist, not interested), tags, Wikipedia
+articles and links, import jobs."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -57,6 +58,11 @@ class Movie(models.Model):
     def get_absolute_url(self):
         return reverse("movie", args=[self.pk])
 
+    @property
+    def article_or_none(self):
+        """The movie's Wikipedia article (MovieArticle), or None when none was imported."""
+        return getattr(self, "article", None)
+
 
 class MovieLensAccount(models.Model):
     """Ties a site user to a MovieLens user id, so that re-importing a dataset finds its users.
@@ -101,6 +107,30 @@ class Rating(models.Model):
         return f"{self.user} rated {self.movie}: {self.value}"
 
 
+class Mark(models.Model):
+    """A user's word on a movie besides a rating: on his watchlist, or not interested. At most one per movie
+    (marking it one way replaces the other); either keeps the movie out of his picks, as a rating does."""
+
+    class Kind(models.TextChoices):
+        WATCHLIST = "watchlist", "Watchlist"
+        NOT_INTERESTED = "not_interested", "Not interested"
+
+    # The unique (user, movie) index serves "a user's marks"; mark_list_idx his watchlist page, newest first.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="marks",
+                             db_index=False)
+    movie = models.ForeignKey(Movie, on_delete=models.CASCADE, related_name="marks", db_index=False)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    marked_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "movie"], name="mark_one_per_user_and_movie")]
+        indexes = [models.Index(fields=["user", "kind", "-marked_at"], name="mark_list_idx"),
+                   models.Index(fields=["movie"], name="mark_movie_idx")]
+
+    def __str__(self):
+        return f"{self.user}: {self.get_kind_display()} {self.movie}"
+
+
 class Tag(models.Model):
     """A free-text tag a user put on a movie (MovieLens tags.csv)."""
 
@@ -116,6 +146,43 @@ class Tag(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class MovieTag(models.Model):
+    """One of a movie's tags as the site shows it: the users' tags of the movie with the same words (case and
+    accents aside), how many users gave it, in its most common spelling. Rebuilt from Tag after each import
+    (movies/tags.py), so pages read a movie's top tags and the movies of a tag without aggregating."""
+
+    movie = models.ForeignKey(Movie, on_delete=models.CASCADE, related_name="tag_counts", db_index=False)
+    key = models.CharField(max_length=255, help_text="The words compared: lower case, no accents.")
+    name = models.CharField(max_length=255, help_text="The most common spelling.")
+    count = models.PositiveIntegerField(help_text="How many users gave the movie this tag.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["movie", "key"], name="movietag_one_per_key")]
+        indexes = [models.Index(fields=["key"], name="movietag_key_idx")]
+
+    def __str__(self):
+        return f"{self.name} ({self.count})"
+
+
+class MovieArticle(models.Model):
+    """What the movie's Wikipedia article says first: its lead and the infobox's facts, markup stripped (stored as
+    text, escaped where shown). Apart from Movie so that lists of movies do not carry the paragraphs."""
+
+    movie = models.OneToOneField(Movie, on_delete=models.CASCADE, primary_key=True, related_name="article")
+    lead = models.TextField(blank=True, help_text="The article's lead: paragraphs apart by a blank line.")
+    starring = models.JSONField(default=list, blank=True)
+    runtime_minutes = models.PositiveIntegerField(null=True, blank=True)
+    countries = models.JSONField(default=list, blank=True)
+    languages = models.JSONField(default=list, blank=True)
+    release_date = models.DateField(null=True, blank=True, help_text="The infobox's first full release date.")
+
+    def __str__(self):
+        return f"Wikipedia article of {self.movie_id}"
+
+    def paragraphs(self) -> list[str]:
+        return [paragraph for paragraph in self.lead.split("\n\n") if paragraph]
 
 
 class WikiLink(models.Model):

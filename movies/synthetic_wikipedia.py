@@ -299,11 +299,14 @@ def _film(rng, title, pool, people, aliases, filler) -> tuple[str, dict]:
     filled = [rng.choice(COMMON) for _ in range(5 * filler)]
     fill = "".join(FILLER.format(*(f"[[{target}]]" for target in filled[5 * i:5 * i + 5])) + _prose(rng)
                    for i in range(filler))
+    facts, fact_links = _infobox_facts(rng, people, year if year_form != "none" else None)
+    lead, lead_text, lead_links = _lead(rng, title, year, directors, facts["starring"], pool, aliases)
     text = (f"{{{{Short description|{year or 'A'} film}}}}\n{{{{Use mdy dates|date=May 2024}}}}\n"
             f"{{{{{infobox}\n| name = {title}\n| image = Poster.jpg\n| caption = Poster with [[{COMMON[0]}]]\n"
-            f"| director = {director}\n| released = {released}\n"
-            f"| country = {{{{flag|[[United States]]}}}}\n| budget = $1 million<ref name=\"b\" />\n}}}}\n"
-            f"'''''{title}''''' is a film by {director if len(directors) == 1 else 'several people'}. {body}.\n"
+            f"| director = {director}\n{facts.pop('wikitext')}| released = {released}\n"
+            f"| budget = $1 million<ref name=\"b\" />\n}}}}\n{lead}\n"
+            f"== Plot ==\n'''''{title}''''' is a film by {director if len(directors) == 1 else 'several people'}. "
+            f"{body}.\n"
             "<!-- Do not add [[Hidden link]] here {{Infobox film festival}} -->\n"
             "Markup: <nowiki>[[Not a link]] {{Infobox film awards}}</nowiki> &nbsp;and&amp; more.\n"
             f"It was covered<ref>{{{{cite news|work=[[The New York Times]]|title=Review of {title}}}}}</ref> "
@@ -312,8 +315,126 @@ def _film(rng, title, pool, people, aliases, filler) -> tuple[str, dict]:
             f"[[:Category:Films]], [[Wikipedia:Manual of Style]], [[wikt:film|film]].\n{fill}\n"
             f"== External links ==\n{imdb_text}{category}\n[[fr:{title}]]\n[[de:{title}]]")
     expected_links = sorted(set(resolved for _, resolved in links) | set(directors) | {COMMON[0], COMMON[1]}
-                            | set(filled) | {"United States"})
-    return text, {"title": title, "year": year, "directors": directors, "imdb_id": imdb, "links": expected_links}
+                            | set(filled) | {"United States"} | fact_links | lead_links)
+    return text, {"title": title, "year": year, "directors": directors, "imdb_id": imdb, "links": expected_links,
+                  "article": {"lead": lead_text, **facts}}
+
+
+COUNTRIES = ["France", "Italy", "Japan", "United Kingdom", "Côte d'Ivoire", "Hong Kong"]
+LANGUAGES = ["French", "Italian", "Japanese", "Cantonese", "Spanish"]
+GENRES = [("Drama (film and television)", "drama"), ("Science fiction film", "science fiction"),
+          ("Comedy film", "comedy"), ("Thriller (genre)", "thriller"), ("Western (genre)", "Western")]
+
+
+def _listed(rng, entries: list[str]) -> str:
+    """An infobox value listing `entries` (wikitext each) the ways editors write lists."""
+    if len(entries) == 1:
+        return entries[0]
+    return rng.choice(["{{Plainlist|\n* " + "\n* ".join(entries) + "\n}}", "{{ubl|" + "|".join(entries) + "}}",
+                       "{{Unbulleted list|" + "|".join(entries) + "}}", "<br />".join(entries),
+                       "\n* ".join(["{{plainlist|", *entries]) + "\n}}"])
+
+
+def _infobox_facts(rng, people, year) -> tuple[dict, set[str]]:
+    """The infobox's starring, runtime, country and language lines, what a reader sees of each, and their links."""
+    stars = list(dict.fromkeys(rng.choice(people) for _ in range(rng.randint(1, 4))))
+    links, cast = set(), []
+    for star in stars:
+        form = rng.randrange(4)
+        if form == 3:
+            links.add(f"{star} (actor)")
+        elif form < 2:
+            links.add(star)
+        cast.append([f"[[{star}]]", f"[[{star}|{star}]]", star, f"[[{star} (actor)|{star}]]"][form])
+    minutes = rng.randint(70, 200) if rng.random() < 0.9 else None
+    runtime = "" if minutes is None else rng.choice([
+        f"{minutes} minutes", f"{minutes} minutes<ref>{{{{cite web|title=BBFC|url=http://x.example/bbfc}}}}</ref>",
+        f"{minutes} min.", f"{{{{Duration|m={minutes}}}}}", f"{{{{Duration|h={minutes // 60}|m={minutes % 60}}}}}"])
+    countries = ["United States"] + rng.sample(COUNTRIES, rng.randint(0, 2))
+    country = _listed(rng, [rng.choice(["[[United States]]", "{{flag|[[United States]]}}"])] + countries[1:])
+    languages = ["English"] + rng.sample(LANGUAGES, rng.randint(0, 1))
+    english = rng.choice(["English", "[[English language|English]]"])
+    if "[[" in english:
+        links.add("English language")
+    wikitext = (f"| starring = {_listed(rng, cast)}\n" + (f"| runtime = {runtime}\n" if runtime else "")
+                + f"| country = {country}\n| language = {_listed(rng, [english] + languages[1:])}\n")
+    return {"wikitext": wikitext, "starring": stars, "runtime_minutes": minutes, "countries": countries,
+            "languages": languages, "release_date": f"{year}-06-25" if year else None}, links
+
+
+def _lead(rng, title, year, directors, stars, pool, aliases) -> tuple[str, str, set[str]]:
+    """A lead of one to three paragraphs: its wikitext, the text a reader sees, and the targets it links to.
+
+    Built of pieces whose text is known (links by label, {{lang}}, {{nowrap}}, {{Start date}}, emphasis, entities),
+    with what a reader never sees between them: citations, notes, maintenance templates, comments."""
+    links = set(directors) | set(stars[:2])
+    pool = [target for target in pool if not set(target) & set("<>[]{}|")]  # titles a link cannot have
+    genre_target, genre = rng.choice(GENRES)
+    links.add(genre_target)
+    name = title.rsplit(" (", 1)[0] if title.endswith(" film)") else title  # without the disambiguator
+    title = name
+    shown_title = name.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    by = [(f"[[{d}]]", d) if rng.random() < 0.5 else (f"[[{d}|{d}]]", d) for d in directors]
+    starring = [(f"[[{star}]]", star) for star in stars[:2]]
+    pieces = [(f"'''''{shown_title}'''''", title), ("is a", "is a"), (str(year) if year else "", str(year or "")),
+              (f"[[{genre_target}|{genre}]] film", f"{genre} film"),
+              ("directed by " + " and ".join(w for w, _ in by), "directed by " + " and ".join(t for _, t in by))]
+    if starring:
+        pieces.append(("and starring " + " and ".join(w for w, _ in starring),
+                       "and starring " + " and ".join(t for _, t in starring)))
+    pieces.append((".<ref name=\"lead\">{{cite web|url=http://x.example/lead|title=About}}</ref>", "."))
+    paragraphs = [pieces]
+    for _ in range(rng.randint(0, 2)):
+        paragraph = []
+        for _ in range(rng.randint(2, 4)):
+            paragraph += _lead_sentence(rng, pool, aliases, links)
+        paragraphs.append(paragraph)
+    if year and rng.random() < 0.5:
+        paragraphs[-1] += [(f"It was released on {{{{Start date|{year}|6|25}}}}{{{{efn|In New York.}}}}.",
+                            f"It was released on June 25, {year}.")]
+    wikitext = "\n\n".join(_joined(w for w, _ in paragraph) for paragraph in paragraphs)
+    shown = "\n\n".join(" ".join(_joined(t for _, t in paragraph).split()) for paragraph in paragraphs)
+    return wikitext + "\n", shown, links
+
+
+def _joined(pieces) -> str:
+    """Pieces apart by a space, except a full stop (with what follows it), which ends the word before it."""
+    out = ""
+    for piece in pieces:
+        if piece:
+            out += piece if piece.startswith(".") or not out else " " + piece
+    return out
+
+
+def _lead_sentence(rng, pool, aliases, links) -> list[tuple[str, str]]:
+    words = rng.choices(VOCABULARY, k=rng.randint(8, 20))
+    pieces = [(words[0].capitalize(), words[0].capitalize())]
+    for word in words[1:]:
+        form = rng.randrange(50)  # as often as in real leads: a link every dozen words, a template every twenty
+        if form == 0:
+            pieces.append((f"''{word}''", word))
+        elif form == 1:
+            pieces.append((f"{{{{lang|fr|''{word}''}}}}", word))
+        elif form in (2, 9, 10, 11):
+            target = rng.choice(pool)
+            links.add(target)
+            if aliases.get(target) and rng.random() < 0.5:
+                pieces.append((f"[[{rng.choice(aliases[target])}|{word}]]", word))
+            else:
+                pieces.append((f"[[{target}|{word}]]", word))
+        elif form == 3:
+            pieces.append((f"{{{{nowrap|{word} {word}}}}}", f"{word} {word}"))
+        elif form == 4:
+            pieces.append((f"'''{word}'''&nbsp;{word}", f"{word} {word}"))
+        elif form == 5:
+            pieces.append((f"{word}<!-- a note -->{{{{citation needed|date=May 2024}}}}", word))
+        elif form == 6:
+            pieces.append((f"{word}{{{{efn|A note on {word}.}}}}", word))
+        else:
+            pieces.append((word, word))
+    end = rng.choice([".", ".<ref>{{cite news|title=Review|date=May 2024}}</ref>", ".<ref name=\"lead\" />",
+                      ".{{sfn|Smith|2001|p=12}}"])
+    return pieces + [(end, ".")]
 
 
 def _trap_text(rng, kind, pool) -> str:

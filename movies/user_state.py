@@ -1,5 +1,5 @@
-"""What a user's cached pages and picks depend on: a token that changes with every change of his ratings or his
-account, and the list of his cached pages, which such a change drops.
+"""What a user's cached pages and picks depend on: a token that changes with every change of his ratings, his marks
+(watchlist, not interested) or his account, and the list of his cached pages, which such a change drops.
 
 Picks and folded-in vectors (ml/recommendations.py) are cached under the token; whole pages (web/page_cache.py)
 are listed under the user and dropped. So a rating shows in every web process on the very next request.
@@ -9,16 +9,16 @@ of the user's ratings or account, and when he logs out (signals, connected in mo
 and then his pages. A reader takes the token before it reads the database and checks it again after storing what
 it made from it, so anything made from data older than a change is either dropped by the change or by its maker.
 Without a shared cache each process caches for itself and could not see another's deletion, so the token is read
-from the database instead (the number of the user's ratings and the time of the latest), and no page is cached.
+from the database instead (the number of the user's ratings and marks and the time of the latest of each), and no
+page is cached.
 """
 import uuid
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import Count, Max
+from django.db import connection, transaction
 
-from movies.models import Rating
+from movies.models import Mark, Rating
 
 TOKEN_SECONDS = 24 * 3600  # an evicted or expired token is replaced by a new one: everything cached is then missed
 
@@ -64,11 +64,18 @@ def _drop(user_id: int) -> None:
 
 
 def _from_database(user_id: int) -> str:
-    state = Rating.objects.filter(user_id=user_id).aggregate(n=Count("id"), last=Max("rated_at"))
-    return f"{state['n']}-{state['last'].timestamp() if state['last'] else 0}"
+    ratings, marks = Rating._meta.db_table, Mark._meta.db_table
+    with connection.cursor() as cursor:  # one statement: a page may ask several times
+        cursor.execute(f"SELECT (SELECT COUNT(*) FROM {ratings} WHERE user_id = %s),"
+                       f" (SELECT MAX(rated_at) FROM {ratings} WHERE user_id = %s),"
+                       f" (SELECT COUNT(*) FROM {marks} WHERE user_id = %s),"
+                       f" (SELECT MAX(marked_at) FROM {marks} WHERE user_id = %s)", [user_id] * 4)
+        state = cursor.fetchone()
+    return "-".join(str(value.timestamp() if hasattr(value, "timestamp") else value or 0) for value in state)
 
 
 def rating_saved_or_deleted(sender, instance, **kwargs) -> None:
+    """A rating or a mark written or removed."""
     changed(instance.user_id)
 
 

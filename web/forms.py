@@ -26,11 +26,13 @@ class FilterForm(forms.Form):
 class BrowseForm(FilterForm):
     q = forms.CharField(required=False, max_length=200, label="Search titles")
     sort = forms.ChoiceField(required=False, choices=list(selectors.SORTS.items()))
+    tag = forms.CharField(required=False, max_length=255, label="Tag")
 
     def filters(self) -> dict:
         filters = super().filters()
         data = getattr(self, "cleaned_data", {})
-        return {**filters, "query": (data.get("q") or "").strip(), "sort": data.get("sort") or "popular"}
+        return {**filters, "query": (data.get("q") or "").strip(), "sort": data.get("sort") or "popular",
+                "tag": " ".join((data.get("tag") or "").split())}
 
 
 class RatingForm(forms.Form):

@@ -5,6 +5,7 @@ no page aggregates the ratings table. Lists that every visitor sees (genres, dec
 cached for a few minutes, the home rows' choice of movies for one, and a movie's neighbour lists per model
 versions. Picks and predicted ratings come from ml/recommendations.py.
 """
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ from ml import serving
 from ml.models import ModelKind
 from ml.recommendations import similar_to
 from movies.models import Genre, Movie, Rating
+from movies.tags import tag_key
 
 LIST_CACHE_SECONDS = 300
 TOP_RATED_MIN_VOTES = 20
@@ -31,9 +33,12 @@ SORTS = {"popular": "Most rated", "rating": "Highest rated", "newest": "Newest",
          "title": "Title"}
 
 
+CARD_FIELDS = ("id", "title", "year", "num_ratings", "mean_rating")
+
+
 def movie_cards() -> QuerySet:
     """Movies with what a card shows (title, year, count, average): one query, no joins."""
-    return Movie.objects.only("id", "title", "year", "num_ratings", "mean_rating")
+    return Movie.objects.only(*CARD_FIELDS)
 
 
 def popular(k: int = 12) -> list[Movie]:
@@ -95,14 +100,17 @@ def plain(text: str) -> str:
     return text
 
 
-def browse(*, query: str = "", genre: str = "", decade: int | None = None, sort: str = "popular") -> QuerySet:
+def browse(*, query: str = "", genre: str = "", decade: int | None = None, sort: str = "popular",
+           tag: str = "") -> QuerySet:
     """Movies matching a title search (case, accents and leading articles ignored; on PostgreSQL also small typos
-    by trigram similarity), a genre and a decade, in the given order (best match first when searching)."""
+    by trigram similarity), a genre, a decade and a tag, in the given order (best match first when searching)."""
     movies = movie_cards()
     if genre:
         movies = movies.filter(genres__name=genre)
     if decade is not None:
         movies = movies.filter(year__gte=decade, year__lt=decade + 10)
+    if tag:
+        movies = with_tag(movies, tag)
     words = plain(query)
     order = _ordering(sort)
     if words and connection.vendor == "postgresql":
@@ -115,6 +123,22 @@ def browse(*, query: str = "", genre: str = "", decade: int | None = None, sort:
     elif words:
         movies = movies.filter(title__icontains=words)
     return movies.order_by(*order)
+
+
+def with_tag(movies: QuerySet, tag: str) -> QuerySet:
+    """The movies that users tagged with these words (case and accents aside): a join on the stored tags."""
+    return movies.filter(tag_counts__key=tag_key(tag))
+
+
+def tagged(words: str, k: int = 6) -> tuple[int, list[Movie]]:
+    """What a search finds among the tags: how many movies carry a tag of exactly these words, and the k most
+    rated of them (none when the words are no tag)."""
+    key = tag_key(words)
+    if not key:
+        return 0, []
+    movies = with_tag(movie_cards(), key)
+    count = movies.count()
+    return count, list(movies.order_by("-num_ratings", "id")[:k]) if count else []
 
 
 def _ordering(sort: str) -> list:
@@ -178,6 +202,21 @@ def onboarding_candidates(k: int = 24) -> list[Movie]:
 
 NEIGHBOURS_CACHE_SECONDS = 600
 NEIGHBOURS = 10
+
+
+RATED_MARKER = re.compile(r"<!--rated:(\d+)-->")
+
+
+def with_rated_marks(html: str, user) -> str:
+    """The neighbour lists with a mark on each movie the user rated ("rated 4.5"): the lists are the same for
+    everyone and cached as HTML, so the marks go in per request, with one query."""
+    ids = [int(found) for found in RATED_MARKER.findall(html)]
+    ratings = ratings_of(user, ids) if user.is_authenticated else {}
+
+    def mark(found) -> str:
+        value = ratings.get(int(found.group(1)))
+        return "" if value is None else f'<span class="rated-mark" title="your rating">rated {value:g} ★</span>'
+    return mark_safe(RATED_MARKER.sub(mark, html))
 
 
 def neighbours_html(movie: Movie) -> str:

@@ -1,9 +1,9 @@
-"""Your ratings, picks and predicted ratings."""
+"""Your ratings, marks (watchlist, not interested), picks and predicted ratings."""
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.serializers.movies import MovieSummarySerializer
-from movies.models import Movie, Rating
+from movies.models import Mark, Movie, Rating
 from movies.ratings import MAX_STARS, MIN_STARS, validate_stars
 
 
@@ -22,6 +22,19 @@ class RatingSerializer(serializers.ModelSerializer):
     class Meta:
         model = Rating
         fields = ["movie", "value", "rated_at"]
+
+
+class MarkSerializer(serializers.ModelSerializer):
+    movie = MovieSummarySerializer(read_only=True)
+    marked_at = serializers.DateTimeField(read_only=True, help_text="When you marked it.")
+
+    class Meta:
+        model = Mark
+        fields = ["movie", "marked_at"]
+
+
+class MarkCreateSerializer(serializers.Serializer):
+    movie = serializers.PrimaryKeyRelatedField(queryset=Movie.objects.all(), help_text="The movie's id.")
 
 
 class RatingCreateSerializer(serializers.Serializer):

@@ -1,4 +1,5 @@
-"""The signed-in user's own ratings, picks and predicted ratings (every query starts from request.user)."""
+"""The signed-in user's own ratings, marks (watchlist, not interested), picks and predicted ratings (every query
+starts from request.user)."""
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -7,6 +8,8 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from api.serializers.me import (
+    MarkCreateSerializer,
+    MarkSerializer,
     PickSerializer,
     PicksQuerySerializer,
     PredictedRatingSerializer,
@@ -15,7 +18,8 @@ from api.serializers.me import (
     RatingUpdateSerializer,
 )
 from ml.recommendations import picks_for, predicted_rating
-from movies.models import Genre, Movie, Rating
+from movies.marks import mark, unmark
+from movies.models import Genre, Mark, Movie, Rating
 from movies.ratings import remove_rating, set_rating
 
 MOVIE = OpenApiParameter("movie", OpenApiTypes.INT, OpenApiParameter.PATH, description="The movie's id.")
@@ -65,11 +69,75 @@ class MyRatingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return Response(RatingSerializer(rating).data, status=code)
 
 
+MARKED = {201: OpenApiResponse(MarkSerializer, description="Marked."),
+          200: OpenApiResponse(MarkSerializer, description="It was marked so already.")}
+
+
+class MarkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Your movies of one mark, addressed by movie id; writes go through movies.marks. A movie has one mark at
+    most: marking it one way takes back the other."""
+
+    kind: str
+    serializer_class = MarkSerializer
+    lookup_field = "movie"
+    http_method_names = ["get", "post", "put", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return (Mark.objects.filter(user=self.request.user, kind=self.kind).select_related("movie")
+                .order_by("-marked_at", "-id"))
+
+    def create(self, request):
+        data = MarkCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._mark(data.validated_data["movie"])
+
+    def update(self, request, movie=None):
+        return self._mark(get_object_or_404(Movie, pk=movie))
+
+    def destroy(self, request, movie=None):
+        if not unmark(user=request.user, movie=get_object_or_404(Movie, pk=movie), kind=self.kind):
+            raise NotFound(f"This movie is not {self.absent}.")
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _mark(self, movie: Movie) -> Response:
+        found, changed = mark(user=self.request.user, movie=movie, kind=self.kind)
+        return Response(MarkSerializer(found).data, status=status.HTTP_201_CREATED if changed else status.HTTP_200_OK)
+
+
+def mark_schema(name: str, what: str):
+    return extend_schema_view(
+        list=extend_schema(summary=f"Your {name}", description="Newest first."),
+        retrieve=extend_schema(summary=f"A movie on your {name}", parameters=[MOVIE],
+                               description=f"404 when the movie is not {what}."),
+        create=extend_schema(summary=f"Add a movie to your {name}", request=MarkCreateSerializer, responses=MARKED,
+                             description="Takes back the movie's other mark, if it has one. It stays out of your "
+                                         "picks."),
+        update=extend_schema(summary=f"Add a movie to your {name} (by its id)", parameters=[MOVIE], request=None,
+                             responses=MARKED, description="Takes back the movie's other mark, if it has one."),
+        destroy=extend_schema(summary=f"Take a movie off your {name}", parameters=[MOVIE]),
+    )
+
+
+@mark_schema("watchlist", "on your watchlist")
+class MyWatchlistViewSet(MarkViewSet):
+    """The movies you mean to watch."""
+
+    kind, absent = Mark.Kind.WATCHLIST, "on your watchlist"
+
+
+@mark_schema("not-interested list", "marked not interested")
+class MyNotInterestedViewSet(MarkViewSet):
+    """The movies you do not want to be offered."""
+
+    kind, absent = Mark.Kind.NOT_INTERESTED, "marked not interested"
+
+
 class MyPicksViewSet(viewsets.ViewSet):
     """Your picks from ml.recommendations."""
 
     @extend_schema(summary="Your picks", parameters=[PicksQuerySerializer], responses=PickSerializer(many=True),
-                   description="Best first, never a movie you rated; the most rated movies until you rate some. "
+                   description="Best first, never a movie you rated, put on your watchlist or marked not "
+                               "interested; the most rated movies until you rate some. "
                                "They follow your ratings at once, without waiting for a retrain.")
     def list(self, request):
         query = PicksQuerySerializer(data=request.query_params)

@@ -10,7 +10,12 @@ from rest_framework.response import Response
 
 from api.caching import shared_response
 from api.filters import YEAR_PARAMETERS, MovieFilter
-from api.serializers.movies import MovieSerializer, NeighbourSerializer, SimilarQuerySerializer
+from api.serializers.movies import (
+    MovieDetailSerializer,
+    MovieSerializer,
+    NeighbourSerializer,
+    SimilarQuerySerializer,
+)
 from ml.recommendations import similar_to
 from movies.models import Movie
 
@@ -41,6 +46,13 @@ class MovieViewSet(viewsets.ReadOnlyModelViewSet):
     search_fields = ["title"]
     ordering_fields = ["title", "year", "rating_count", "average_rating"]
     ordering = ["title", "id"]
+
+    def get_serializer_class(self):
+        return MovieDetailSerializer if self.action == "retrieve" else MovieSerializer
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        return queryset.select_related("article") if self.action == "retrieve" else queryset
 
     @shared_response
     def list(self, request, *args, **kwargs):

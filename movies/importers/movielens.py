@@ -17,6 +17,7 @@ from movies.importers.readers import iter_tags, read_links, read_movies
 from movies.importers.sources import open_dataset
 from movies.importers.tags import load_tags
 from movies.stats import refresh_stats
+from movies.tags import refresh_movie_tags
 
 IMPORT_LOCK = 7_221_001  # advisory lock key: one MovieLens import at a time on PostgreSQL
 
@@ -56,6 +57,7 @@ def import_movielens(source: str, *, dataset: str | None = None, progress: Progr
         counts["users_created"] = accounts.created
         progress.stage("counting ratings per movie", 0.0)
         refresh_stats()
+        counts["movie_tags"] = refresh_movie_tags()
     progress.stage("done", 0.0)
     progress.advance(1.0)
     return counts

@@ -271,8 +271,60 @@ def test_picks_take_a_fixed_number_of_queries(as_ada, ada, catalog, django_asser
     rate(ada, catalog["scifi"][:6], 5.0)
     as_ada.get("/api/me/picks/")  # loads the model's index once per process
 
-    # token+user, active version, the user's cache token, ratings, genre, movies of it, picks
-    with django_assert_max_num_queries(7):
+    # token+user, active version, the user's cache token, ratings, marks, genre, movies of it, picks
+    with django_assert_max_num_queries(8):
         response = as_ada.get("/api/me/picks/", {"k": 20, "genre": "Romance"})
 
     assert len(response.json()) == 12
+
+
+@pytest.mark.parametrize("path,kind", [("watchlist", "watchlist"), ("not-interested", "not_interested")])
+def test_a_movie_is_marked_read_listed_and_taken_back(as_ada, ada, catalog, path, kind):
+    first, second = catalog["scifi"][:2]
+
+    created = as_ada.post(f"/api/me/{path}/", {"movie": first.pk}, format="json")
+    again = as_ada.put(f"/api/me/{path}/{first.pk}/")
+    as_ada.put(f"/api/me/{path}/{second.pk}/")
+
+    assert created.status_code == 201 and again.status_code == 200
+    assert created.json()["movie"] == {"id": first.pk, "title": first.title, "year": first.year}
+    assert list(ada.marks.values_list("movie", "kind").order_by("movie")) == [(first.pk, kind), (second.pk, kind)]
+    listed = as_ada.get(f"/api/me/{path}/").json()
+    assert [mark["movie"]["id"] for mark in listed["results"]] == [second.pk, first.pk]  # newest first
+    assert as_ada.get(f"/api/me/{path}/{first.pk}/").status_code == 200
+    assert as_ada.delete(f"/api/me/{path}/{first.pk}/").status_code == 204
+    gone = as_ada.delete(f"/api/me/{path}/{first.pk}/")
+    assert gone.status_code == 404 and gone.json()["error"]["code"] == "not_found"
+    assert as_ada.get(f"/api/me/{path}/{first.pk}/").status_code == 404
+
+
+def test_marking_a_movie_one_way_takes_back_the_other(as_ada, ada, catalog):
+    movie = catalog["romance"][0]
+    as_ada.put(f"/api/me/watchlist/{movie.pk}/")
+    assert as_ada.put(f"/api/me/not-interested/{movie.pk}/").status_code == 201
+    assert as_ada.get(f"/api/me/watchlist/{movie.pk}/").status_code == 404
+    assert as_ada.delete(f"/api/me/watchlist/{movie.pk}/").status_code == 404  # not this list's: left alone
+    assert ada.marks.get().kind == "not_interested"
+
+
+def test_marks_are_each_users_own_and_need_a_known_movie(as_ada, as_bob, anonymous, catalog):
+    movie = catalog["scifi"][0]
+    as_ada.put(f"/api/me/watchlist/{movie.pk}/")
+    assert as_bob.get("/api/me/watchlist/").json()["count"] == 0
+    assert as_bob.get(f"/api/me/watchlist/{movie.pk}/").status_code == 404
+    assert anonymous.get("/api/me/watchlist/").status_code == 401
+    assert as_ada.put("/api/me/watchlist/999999/").status_code == 404
+    bad = as_ada.post("/api/me/watchlist/", {"movie": 999999}, format="json")
+    assert bad.status_code == 400 and "movie" in bad.json()["error"]["fields"]
+
+
+def test_picks_leave_out_marked_movies(as_ada, ada, catalog):
+    activate_ratings_model(catalog)
+    rate(ada, catalog["scifi"][:4], 5.0)
+    best = [pick["movie"]["id"] for pick in as_ada.get("/api/me/picks/", {"k": 3}).json()]
+
+    as_ada.put(f"/api/me/watchlist/{best[0]}/")
+    as_ada.put(f"/api/me/not-interested/{best[1]}/")
+
+    after = [pick["movie"]["id"] for pick in as_ada.get("/api/me/picks/", {"k": 3}).json()]
+    assert after[0] == best[2] and not {best[0], best[1]} & set(after)

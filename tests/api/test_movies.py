@@ -22,7 +22,25 @@ def test_anyone_can_list_movies_in_pages_with_their_genres_and_rating_statistics
     first = anonymous.get(f"/api/movies/{catalog['scifi'][0].pk}/").json()
     assert first == {"id": catalog["scifi"][0].pk, "title": "Scifi 00", "year": 1980, "genres": ["Sci-Fi"],
                      "imdb_id": None, "tmdb_id": None, "wikipedia_title": None, "rating_count": 2,
-                     "average_rating": 4.5}
+                     "average_rating": 4.5, "directors": [], "article": None, "tags": []}
+
+
+def test_one_movie_carries_its_wikipedia_lead_and_infobox_facts(anonymous, catalog):
+    from datetime import date
+
+    from movies.models import MovieArticle
+
+    movie = catalog["scifi"][0]
+    MovieArticle.objects.create(movie=movie, lead="A <b>film</b>.\n\nMore.", starring=["Harrison Ford"],
+                                runtime_minutes=117, countries=["United States"], languages=["English", "Cantonese"],
+                                release_date=date(1982, 6, 25))
+
+    article = anonymous.get(f"/api/movies/{movie.pk}/").json()["article"]
+
+    assert article == {"lead": "A <b>film</b>.\n\nMore.", "starring": ["Harrison Ford"], "runtime_minutes": 117,
+                       "countries": ["United States"], "languages": ["English", "Cantonese"],
+                       "release_date": "1982-06-25"}
+    assert "article" not in anonymous.get("/api/movies/").json()["results"][0]  # lists stay light
 
 
 def test_movies_are_searched_by_every_word_of_the_title_ignoring_case(anonymous, catalog):
@@ -119,3 +137,21 @@ def test_similar_movies_take_a_fixed_number_of_queries(anonymous, catalog, djang
         response = anonymous.get(path, {"kind": "ratings", "k": 11})
 
     assert len(response.json()) == 11
+
+
+def test_movies_are_filtered_by_tag_in_any_case_and_a_movie_lists_its_tags(anonymous, catalog, ada, bob):
+    from movies.models import Tag
+    from movies.tags import refresh_movie_tags
+    from tests.api.conftest import WHEN
+
+    first, second = catalog["scifi"][:2]
+    for movie, user, text in [(first, ada, "time travel"), (first, bob, "Time travel"), (second, ada, "robots"),
+                              (first, ada, "robots")]:
+        Tag.objects.create(movie=movie, user=user, text=text, tagged_at=WHEN)
+    refresh_movie_tags()
+
+    assert titles(anonymous.get("/api/movies/", {"tag": "TIME TRAVEL"})) == [first.title]
+    assert titles(anonymous.get("/api/movies/", {"tag": "robots"})) == [first.title, second.title]
+    assert anonymous.get("/api/movies/", {"tag": "nothing"}).json()["count"] == 0
+    assert anonymous.get(f"/api/movies/{first.pk}/").json()["tags"] == [
+        {"name": "Time travel", "count": 2}, {"name": "robots", "count": 1}]

@@ -16,7 +16,10 @@ def test_every_operation_has_a_summary_and_documents_its_errors(anonymous):
 
     operations = [(path, method, operation) for path, item in schema["paths"].items()
                   for method, operation in item.items()]
-    assert len(operations) == 21
+    assert len(operations) == 31
+    for mine in ("/api/me/watchlist/", "/api/me/not-interested/"):  # list, add; one: read, add, take off
+        assert set(schema["paths"][mine]) == {"get", "post"}
+        assert set(schema["paths"][mine + "{movie}/"]) == {"get", "put", "delete"}
     for path, method, operation in operations:
         assert operation.get("summary") or operation.get("description"), (method, path)
         errors = {code for code in operation["responses"] if code.startswith("4")}

@@ -45,3 +45,15 @@ def test_hostile_content_is_escaped_in_the_pages(hostile, client):
         assert "<script>alert" not in page and "<img src=x" not in page
         assert 'href="javascript:' not in page
     assert "&lt;script&gt;alert(&quot;owned&quot;)&lt;/script&gt;" in pages[1]
+
+
+def test_hostile_tags_are_escaped_on_the_movie_page_and_in_the_tag_browse(hostile, client):
+    tagged = Tag.objects.get(text=LINK_TAG).movie
+    pages = [client.get(path, data).content.decode() for path, data in
+             [(f"/movies/{tagged.pk}/", {}), ("/movies/", {"tag": LINK_TAG}), ("/movies/", {"q": LINK_TAG})]]
+
+    for page in pages:
+        assert 'href="javascript:' not in page and '<a href="javascript:alert(2)">' not in page
+    assert "javascript:alert(document.cookie)//&lt;a href=&quot;javascript:alert(2)&quot;&gt;x&lt;/a&gt;" in pages[0]
+    assert f'href="/movies/{tagged.pk}/"' in pages[1]  # the tag browse finds it
+    assert client.get(f"/api/movies/{tagged.pk}/").json()["tags"][0]["name"] == LINK_TAG

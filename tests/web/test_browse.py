@@ -1,4 +1,6 @@
-"""Browse and search: titles regardless of case, accents and leading articles; genre, decade, sort, pages."""
+"""Browse and search: titles regardless of case, accents and leading articles; genre, decade, tag, sort, pages."""
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -68,3 +70,55 @@ def test_search_keeps_a_first_word_that_only_looks_like_an_article(client, db):
     Movie.objects.create(title="Die Hard", year=1988, num_ratings=100)
     Movie.objects.create(title="Hard Target", year=1993, num_ratings=200)
     assert titles(client.get(reverse("browse"), {"q": "die hard"}))[0] == "Die Hard"  # though less rated
+
+
+@pytest.fixture
+def tagged(classics):
+    from datetime import UTC, datetime
+
+    from django.contrib.auth import get_user_model
+
+    from movies.models import Tag
+    from movies.tags import refresh_movie_tags
+
+    when = datetime(2024, 5, 1, tzinfo=UTC)
+    ada, bob = (get_user_model().objects.create_user(name) for name in ("ada", "bob"))
+    godfather, part_two, amelie, tokyo, alien = classics
+    for movie, user, text in [(godfather, ada, "mafia"), (godfather, bob, "Mafia"), (part_two, ada, "mafia"),
+                              (tokyo, ada, "anime"), (alien, bob, "space horror"), (amelie, ada, "Paris")]:
+        Tag.objects.create(movie=movie, user=user, text=text, tagged_at=when)
+    refresh_movie_tags()
+    return classics
+
+
+def test_tag_browse_lists_the_movies_of_a_tag_in_any_case(client, tagged, django_assert_max_num_queries):
+    with django_assert_max_num_queries(6):
+        page = client.get(reverse("browse"), {"tag": "MAFIA"})
+    assert titles(page) == ["The Godfather", "The Godfather: Part II"]
+    html = page.content.decode()
+    assert "Movies tagged “MAFIA”" in html and 'name="tag" value="MAFIA"' in html  # kept by the filters
+
+
+def test_tag_browse_combines_with_search_and_filters(client, tagged):
+    assert titles(client.get(reverse("browse"), {"tag": "mafia", "q": "part"})) == ["The Godfather: Part II"]
+    assert titles(client.get(reverse("browse"), {"tag": "mafia", "decade": "2000"})) == []
+    assert titles(client.get(reverse("browse"), {"tag": "no such tag"})) == []
+
+
+def test_search_shows_the_movies_of_a_tag_its_words_name(client, tagged):
+    page = client.get(reverse("browse"), {"q": "Space  Horror"})
+    html = page.content.decode()
+    assert [movie.title for movie in page.context["tag_movies"]] == ["Alien"] and page.context["tag_count"] == 1
+    assert "Tagged “Space  Horror”" in html and 'href="/movies/?tag=Space%20%20Horror">All 1 →' in html
+    assert titles(page) == []  # the titles found stay the title search's
+    assert client.get(reverse("browse"), {"q": "godfather"}).context["tag_movies"] == []
+
+
+def test_browse_numbers_its_pages_around_the_current_one(client, db):
+    Movie.objects.bulk_create(Movie(title=f"Film {n:03d}", year=2000) for n in range(24 * 11 + 1))
+    html = client.get(reverse("browse"), {"sort": "title", "page": 6}).content.decode()
+    nav = html.split('<nav class="pages" aria-label="Pages">')[1].split("</nav>")[0]
+    shown = re.findall(r'>(\d+|…)<', nav)
+    assert shown == ["1", "…", "4", "5", "6", "7", "8", "…", "12"]
+    assert '<span class="current" aria-current="page">6</span>' in nav
+    assert 'href="?sort=title&amp;page=5" rel="prev"' in nav and 'href="?sort=title&amp;page=7" rel="next"' in nav

@@ -1,4 +1,6 @@
 """The movie page: facts, links out, numbers, your rating and predicted rating, two neighbour lists as bars."""
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -68,3 +70,71 @@ def test_neighbour_lists_follow_a_newly_activated_model(client, catalog):
     assert "No link model yet" in client.get(url).content.decode()
     activate_models(catalog)
     assert "No link model yet" not in client.get(url).content.decode()
+
+
+def test_movie_page_shows_the_wikipedia_lead_and_infobox_escaped(client, catalog, django_assert_max_num_queries):
+    from datetime import date
+
+    from movies.models import MovieArticle
+
+    movie = catalog["scifi"][0]
+    Movie.objects.filter(pk=movie.pk).update(wikipedia_title="Scifi 0 (1980 film)", directors=["Ridley Scott"])
+    MovieArticle.objects.create(movie=movie, lead="A <script>x</script> film.\n\nIts second paragraph.",
+                                starring=["Harrison Ford", "Sean <b>Young</b>"], runtime_minutes=117,
+                                countries=["United States", "Hong Kong"], languages=["English"],
+                                release_date=date(1982, 6, 25))
+    with django_assert_max_num_queries(8):
+        html = client.get(reverse("movie", args=[movie.pk])).content.decode()
+    assert "<p>A &lt;script&gt;x&lt;/script&gt; film.</p><p>Its second paragraph.</p>" in html
+    assert "Starring Harrison Ford, Sean &lt;b&gt;Young&lt;/b&gt;" in html and "<b>Young" not in html
+    assert "Directed by Ridley Scott" in html
+    assert "<dt>Runtime</dt><dd>117 min</dd>" in html
+    assert "<dt>Countries</dt><dd>United States, Hong Kong</dd>" in html and "<dt>Language</dt><dd>English" in html
+    assert '<time datetime="1982-06-25">June 25, 1982</time>' in html
+    assert "From the Wikipedia article" in html and "CC BY-SA 4.0" in html
+
+
+def test_movie_page_without_an_article_shows_no_lead(client, catalog):
+    html = client.get(reverse("movie", args=[catalog["scifi"][0].pk])).content.decode()
+    assert 'class="lead"' not in html and "From the Wikipedia article" not in html
+
+
+def test_movie_page_shows_its_top_tags_as_links_to_the_tag_browse(client, catalog):
+    from django.contrib.auth import get_user_model
+
+    from movies.models import Tag
+    from movies.tags import refresh_movie_tags
+    from tests.web.conftest import WHEN
+
+    movie = catalog["scifi"][0]
+    users = [get_user_model().objects.create_user(f"tagger{n}") for n in range(3)]
+    for user, text in [(users[0], "time travel"), (users[1], "Time Travel"), (users[2], "time travel"),
+                       (users[2], "cult & classic")]:
+        Tag.objects.create(movie=movie, user=user, text=text, tagged_at=WHEN)
+    refresh_movie_tags()
+
+    html = client.get(reverse("movie", args=[movie.pk])).content.decode()
+
+    assert '<a href="/movies/?tag=time%20travel" title="given by 3 users">time travel</a>' in html
+    assert html.index("travel</a>") < html.index("cult &amp; classic</a>")  # most given first
+    assert 'href="/movies/?tag=cult%20%26%20classic"' in html
+
+
+def test_neighbour_lists_mark_the_movies_you_rated(as_viewer, viewer, models, django_assert_max_num_queries):
+    from movies.models import Movie
+
+    url = reverse("movie", args=[models["scifi"][0].pk])
+    listed = re.findall(r'href="/movies/(\d+)/"', as_viewer.get(url).content.decode().split("Viewers also liked")[1])
+    first, second = Movie.objects.get(pk=listed[0]), Movie.objects.get(pk=listed[3])
+    set_rating(user=viewer, movie=first, value=4.5)
+    set_rating(user=viewer, movie=second, value=2)
+
+    html = as_viewer.get(url).content.decode()
+
+    also_liked = html.split("Viewers also liked")[1]
+    for rated, value in ((first, "4.5"), (second, "2")):
+        assert re.search(rf'href="/movies/{rated.pk}/">[^<]*<span class="year">\(\d+\)</span></a>'
+                         rf'<span class="rated-mark" title="your rating">rated {value} ★</span>', also_liked)
+    assert also_liked.count("rated-mark") == 2 and "<!--rated:" not in html
+    from django.test import Client
+    assert "rated-mark" not in Client().get(url).content.decode()  # the same cached lists, no marks for visitors

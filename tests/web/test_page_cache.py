@@ -139,3 +139,18 @@ def test_without_a_shared_cache_every_page_is_rendered(as_viewer, models):
     url = reverse("movie", args=[models["scifi"][0].pk])
     as_viewer.get(url)
     assert as_viewer.get(url).context is not None
+
+
+def test_a_mark_shows_on_the_very_next_page(signed_in, models):
+    """Marks end the user's cached pages and picks, as ratings do."""
+    before = picked_titles(signed_in.get(reverse("picks")))
+    dismissed = next(movie for movie in models["scifi"] + models["romance"] if movie.title == before[0])
+
+    response = signed_in.put(f"/api/me/not-interested/{dismissed.pk}/", content_type="application/json",
+                             HTTP_X_CSRFTOKEN=signed_in.cookies["csrftoken"].value)
+
+    assert response.status_code == 201
+    assert dismissed.title not in picked_titles(signed_in.get(reverse("picks")))
+    assert "Undo “not interested”" in signed_in.get(reverse("movie", args=[dismissed.pk])).content.decode()
+    signed_in.delete(f"/api/me/not-interested/{dismissed.pk}/", HTTP_X_CSRFTOKEN=signed_in.cookies["csrftoken"].value)
+    assert dismissed.title in picked_titles(signed_in.get(reverse("picks")))

@@ -65,3 +65,33 @@ def test_remembered_picks_are_dropped_as_soon_as_ratings_change(as_viewer, viewe
     assert first[0] not in picked(as_viewer.get(reverse("picks")))
     remove_rating(user=viewer, movie=first[0])
     assert first[0] in picked(as_viewer.get(reverse("picks")))
+
+
+def test_picks_come_in_pages_of_24_with_page_numbers(as_viewer, viewer, models):
+    set_rating(user=viewer, movie=models["romance"][0], value=5)
+    first = as_viewer.get(reverse("picks"))
+    second = as_viewer.get(reverse("picks"), {"page": 2, "genre": ""})
+
+    assert len(picked(first)) == 24 and len(picked(second)) == 39 - 24
+    assert not set(picked(first)) & set(picked(second))
+    html = first.content.decode()
+    assert '<span class="current" aria-current="page">1</span><a href="?page=2">2</a>' in html
+    assert 'rel="next"' in html and 'rel="next"' not in second.content.decode()
+    assert 'href="?genre=&amp;page=1" rel="prev"' in second.content.decode()
+    assert picked(as_viewer.get(reverse("picks"), {"page": "x"})) == picked(first)
+
+
+def test_pick_cards_show_the_predicted_rating(as_viewer, viewer, models):
+    from ml.recommendations import predicted_rating
+
+    set_rating(user=viewer, movie=models["scifi"][0], value=5)
+    page = as_viewer.get(reverse("picks"))
+    html = page.content.decode()
+
+    first = picked(page)[0]
+    expected = predicted_rating(user=viewer, movie=first)
+    assert page.context["predicted"][first.pk] == expected
+    assert f'title="your predicted rating">We predict <strong>{expected:.1f}</strong> ★' in html
+    assert html.count('class="guess"') == len(picked(page))
+    home = as_viewer.get(reverse("home")).content.decode()
+    assert home.count('class="guess"') == 12

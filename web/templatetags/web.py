@@ -1,4 +1,5 @@
-"""Template helpers of the site: a movie's poster colour, percentages, star rows."""
+"""Template helpers of the site: a movie's poster colour, percentages, star rows, cards, the star widget and the
+watchlist buttons."""
 import functools
 
 from django import template
@@ -40,8 +41,9 @@ def select(field):
 
 
 @register.simple_tag(takes_context=True)
-def movie_card(context, movie, because=None, rate=False, value=None):
-    """A movie as a card (placeholder poster, title, year, average and count; a pick's reason; a star widget),
+def movie_card(context, movie, because=None, rate=False, value=None, predicted=None):
+    """A movie as a card (placeholder poster, title, year, average and count; a pick's reason and predicted
+    rating; a star widget; the watchlist and "not interested" buttons when the page gives the user's `marks`),
     built here: pages show one to two dozen, and as an included template each cost as much as a query."""
     url = path_for("movie", movie.pk)
     title = escape(movie.title)
@@ -51,11 +53,78 @@ def movie_card(context, movie, because=None, rate=False, value=None):
                  f'</span> <span class="count">({movie.num_ratings})</span>')
     reason = (f'<div class="because">Because you rated <a href="{path_for("movie", because.pk)}">'
               f'{escape(because.title)}</a> highly</div>' if because else "")
+    guess = (f'<div class="guess" title="your predicted rating">We predict <strong>{predicted:.1f}</strong> ★</div>'
+             if predicted is not None else "")
     widget = rating_widget(context, movie, value, compact=True) if rate else ""
+    marks = context.get("marks")
+    buttons = mark_buttons(context, movie, marks.get(movie.pk, ""), compact=True) if marks is not None else ""
     return mark_safe(
-        f'<li class="card"><a class="poster" href="{url}" style="--h: {hue(movie.pk)}" tabindex="-1" '
-        f'aria-hidden="true"><span>{escape(initials(movie.title))}</span></a><div class="card-body">'
-        f'<a class="title" href="{url}">{title}</a><div class="meta">{meta}</div>{reason}{widget}</div></li>')
+        f'<li class="card{_marked_class(marks, movie)}"><a class="poster" href="{url}" style="--h: {hue(movie.pk)}" '
+        f'tabindex="-1" aria-hidden="true"><span>{escape(initials(movie.title))}</span></a><div class="card-body">'
+        f'<a class="title" href="{url}">{title}</a><div class="meta">{meta}</div>{reason}{guess}{widget}{buttons}'
+        '</div></li>')
+
+
+def _marked_class(marks, movie) -> str:
+    kind = marks.get(movie.pk) if marks else None
+    return f" marked-{kind.replace('_', '-')}" if kind else ""
+
+
+MARK_LABELS = {("watchlist", False): "+ Watchlist", ("watchlist", True): "✓ On your watchlist",
+               ("not_interested", False): "Not interested", ("not_interested", True): "Undo “not interested”"}
+
+
+@register.simple_tag(takes_context=True)
+def mark_buttons(context, movie, kind="", compact=False):
+    """The watchlist and "not interested" buttons: a form that posts to the site without JavaScript (each button
+    says what it sets: a kind, or "none" to take the mark back) and that site.js sends to the REST API in place."""
+    request = context["request"]
+    pk = int(movie.pk)
+    buttons = "".join(
+        f'<button type="submit" name="set" value="{"none" if kind == wanted else wanted}" '
+        f'class="small {"ghost" if wanted == "watchlist" else "link"} mark-{wanted.replace("_", "-")}" '
+        f'aria-pressed="{"true" if kind == wanted else "false"}">{MARK_LABELS[wanted, kind == wanted]}</button>'
+        for wanted in ("watchlist", "not_interested"))
+    return mark_safe(
+        f'<form class="mark{" compact" if compact else ""}" method="post" action="{path_for("mark", pk)}" '
+        f'data-movie="{pk}" data-kind="{escape(kind)}" data-watchlist="{path_for("api:my-watchlist-detail", pk)}" '
+        f'data-not-interested="{path_for("api:my-not-interested-detail", pk)}">'
+        f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(get_token(request))}">'
+        f'<input type="hidden" name="next" value="{escape(request.get_full_path())}">{buttons}'
+        '<span class="mark-status" aria-live="polite"></span></form>')
+
+
+@register.simple_tag
+def page_links(number, last, query_string="", has_next=None):
+    """Page numbers (the first, the last and two around this one; … between), with Previous and Next, as a nav;
+    nothing for a single page. `has_next` says whether a page follows `last` (picks, whose count is not known)."""
+    from django.core.paginator import Paginator
+
+    number, last = int(number), int(last)
+    has_next = number < last if has_next is None else bool(has_next)
+    if last <= 1 and not has_next:
+        return ""
+    prefix = f"?{escape(query_string)}&amp;page=" if query_string else "?page="
+    numbers = Paginator(range(last), 1).get_elided_page_range(number, on_each_side=2, on_ends=1)
+    links = [f'<a href="{prefix}{number - 1}" rel="prev">← Previous</a>'] if number > 1 else []
+    for n in numbers:
+        if n == Paginator.ELLIPSIS:
+            links.append('<span aria-hidden="true">…</span>')
+        elif n == number:
+            links.append(f'<span class="current" aria-current="page">{n}</span>')
+        else:
+            links.append(f'<a href="{prefix}{n}">{n}</a>')
+    if has_next:
+        if last == number:
+            links.append(f'<a href="{prefix}{number + 1}">{number + 1}</a>')
+        links.append(f'<a href="{prefix}{number + 1}" rel="next">Next →</a>')
+    return mark_safe(f'<nav class="pages" aria-label="Pages">{"".join(links)}</nav>')
+
+
+@register.filter
+def get_item(mapping, key):
+    """{{ ratings|get_item:movie.pk }}: a dict's value, None when missing."""
+    return mapping.get(key) if mapping else None
 
 
 @register.filter

@@ -1,6 +1,7 @@
 from django.shortcuts import render
 
-from ml.recommendations import picks_for
+from ml.recommendations import picks_for, predicted_ratings
+from movies.marks import marks_of
 from web import selectors
 from web.page_cache import cached_page
 
@@ -9,11 +10,16 @@ HOME_PICKS, ROW = 12, 12
 
 @cached_page
 def home(request):
-    """Your picks when signed in (else the most rated), the top rated, recently added, and the genres."""
+    """Your picks when signed in (else the most rated) with their predicted ratings, the top rated, recently added,
+    and the genres."""
     user = request.user
     picks = picks_for(user=user, k=HOME_PICKS) if user.is_authenticated else []
+    rows = selectors.home_rows(ROW, with_popular=not picks)
+    shown = {movie.pk for row in rows.values() for movie in row}  # picks are never marked
     return render(request, "web/home.html", {
         "picks": picks,
-        **selectors.home_rows(ROW, with_popular=not picks),
+        **rows,
         "genres": selectors.genres_with_counts(),
+        "marks": marks_of(user, shown) if user.is_authenticated else None,
+        "predicted": predicted_ratings(user=user, movie_ids=[pick.movie.pk for pick in picks]) if picks else {},
     })

@@ -1,4 +1,5 @@
-"""The final step of a Wikipedia import, in one transaction: films to movies, links resolved and replaced.
+"""The final step of a Wikipedia import, in one transaction: films to movies (with their articles' lead and
+infobox facts), links resolved and replaced.
 
 The parts' files are loaded into staging tables (COPY on PostgreSQL), the links resolved through the
 redirects there, the too-common targets dropped by document frequency, and the links of the films in
@@ -17,7 +18,7 @@ from movies.importers.wikipedia.matching import BY_IMDB, BY_TITLE, film_name, ma
 from movies.importers.wikipedia.parse import read_films, read_redirects
 from movies.importers.wikipedia.redirects import film_infoboxes, resolve_links
 from movies.importers.wikipedia.wikitext import normalize_name
-from movies.models import Movie, WikiLink
+from movies.models import Movie, MovieArticle, WikiLink
 
 IMPORT_LOCK = 7_221_002  # advisory lock key: one Wikipedia import's final step at a time
 BATCH = 10_000
@@ -54,12 +55,13 @@ def finish(result_dir: Path, *, parts: int, common_link_share: float, progress: 
         films, not_films = [], 0
         for film in read_films(films_files):
             if film["infobox"] in infoboxes:
-                del film["links"]
+                del film["links"], film["article"]  # read again below, a film at a time
                 films.append(film)
             else:
                 not_films += 1
         movie_ids, film_counts = save_films(films)
         counts |= film_counts | {"not_films": not_films}
+        counts["film_articles"] = save_articles(films_files, movie_ids)
 
         progress.stage("linking", 0.5)
         _stage(cursor, "wiki_movie", ["page_id", "movie_id"], movie_ids.items())
@@ -126,6 +128,7 @@ def save_films(films: list[dict]) -> tuple[dict[int, int], dict]:
     stale = sorted(holders - chosen)
     for start in range(0, len(stale), BATCH):
         WikiLink.objects.filter(movie_id__in=stale[start:start + BATCH]).delete()
+        MovieArticle.objects.filter(movie_id__in=stale[start:start + BATCH]).delete()
     for ids in (stale, sorted(chosen)):
         for start in range(0, len(ids), BATCH):
             Movie.objects.filter(pk__in=ids[start:start + BATCH]).update(wikipedia_page_id=None, wikipedia_title=None)
@@ -158,6 +161,21 @@ def save_films(films: list[dict]) -> tuple[dict[int, int], dict]:
               "films_matched_title_year": hows.count(BY_TITLE), "films_unmatched": len(films) - len(matched),
               "movies_created": len(created)}
     return {movie.wikipedia_page_id: movie.pk for movie in updated + created}, counts
+
+
+def save_articles(films_files: list[Path], movie_ids: dict[int, int]) -> int:
+    """Each film's lead and infobox facts on its movie (replacing what an earlier dump gave); returns how many."""
+    fields = [field.name for field in MovieArticle._meta.fields if field.name != "movie"]
+    articles = (MovieArticle(movie_id=movie_ids[film["page_id"]], **film["article"])
+                for film in read_films(films_files) if film["page_id"] in movie_ids)
+    saved, seen = 0, set()
+    while batch := list(islice(articles, BATCH)):
+        batch = [article for article in batch if article.movie_id not in seen]  # a page id twice in the dump
+        seen.update(article.movie_id for article in batch)
+        MovieArticle.objects.bulk_create(batch, batch_size=1000, update_conflicts=True, unique_fields=["movie"],
+                                         update_fields=fields)
+        saved += len(batch)
+    return saved
 
 
 def _values(lookup: str, keys: list, *fields: str, flat: bool = False):

@@ -1,5 +1,6 @@
 """What the importer reads out of a film article's wikitext: its infobox, year, directors, IMDb id
-and internal links, with MediaWiki's rules for template names and link targets.
+and internal links, with MediaWiki's rules for template names and link targets (and, through
+article.py, its lead and infobox facts as text).
 
 Only the wikitext of candidate pages comes here (the dump reader filters on bytes first), so this
 favours being exact over being fast. Comments and `<nowiki>` are removed first: a template or link
@@ -47,6 +48,7 @@ class Film:
     imdb_id: str | None = None
     links: list[str] = field(default_factory=list)
     links_in_refs: int = 0
+    article: dict = field(default_factory=dict)  # lead and infobox facts as text (article.Article)
 
 
 def ucfirst(text: str) -> str:
@@ -181,10 +183,17 @@ def read_film(page_id: int, title: str, text: str) -> Film | None:
     film = Film(page_id, title, infobox, imdb_id=imdb_from(found))
     film.year = year_from(params.get("released", "")) or _title_or_category_year(title, text)
     film.directors = names_from(params.get("director", "") or params.get("directors", ""))
+    film.article = _article(text, params)
     kept = LINK.findall(REF.sub("", text))
     film.links_in_refs = len(LINK.findall(text)) - len(kept)
     film.links = list(dict.fromkeys(target for target in map(link_target, kept) if target))
     return film
+
+
+def _article(text: str, params: dict[str, str]) -> dict:
+    from movies.importers.wikipedia.article import read_article  # which reads wikitext's names
+
+    return read_article(REF.sub("", text), params).as_dict()
 
 
 def _title_or_category_year(title: str, text: str) -> int | None:

@@ -1,6 +1,7 @@
 // Progressive enhancement of the star widget: with JavaScript a click saves the rating through the REST API
 // (PUT /api/me/ratings/{movie}/, session cookie and CSRF token) without reloading the page; "Clear" deletes it.
-// Without JavaScript the same form posts to the site and comes back to the page.
+// The watchlist and "not interested" buttons likewise: PUT or DELETE /api/me/watchlist/{movie}/ and
+// /api/me/not-interested/{movie}/. Without JavaScript the same forms post to the site and come back to the page.
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
@@ -18,8 +19,8 @@
     if (state) status.classList.add(state);
   }
 
-  function send(form, method, body) {
-    return fetch(form.dataset.api, {
+  function send(form, method, body, url) {
+    return fetch(url || form.dataset.api, {
       method: method,
       credentials: "same-origin",
       headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrfToken(form)},
@@ -69,5 +70,40 @@
       if (row) row.classList.add("removed");
       countRated(-1);
     }).catch(function (error) { show(form, error.message, "failed"); });
+  });
+
+  var LABELS = {watchlist: ["+ Watchlist", "✓ On your watchlist"],
+                not_interested: ["Not interested", "Undo “not interested”"]};
+  var API = {watchlist: "watchlist", not_interested: "notInterested"};
+
+  function showMark(form, kind) {
+    form.dataset.kind = kind;
+    form.querySelectorAll("button[name=set]").forEach(function (button) {
+      var own = button.classList.contains("mark-watchlist") ? "watchlist" : "not_interested";
+      var on = own === kind;
+      button.value = on ? "none" : own;
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+      button.textContent = LABELS[own][on ? 1 : 0];
+    });
+    var card = form.closest(".card");
+    if (card) {
+      card.classList.toggle("marked-watchlist", kind === "watchlist");
+      card.classList.toggle("marked-not-interested", kind === "not_interested");
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("form.mark button[name=set]");
+    if (!button) return;
+    event.preventDefault();
+    var form = button.closest("form.mark"), wanted = button.value, current = form.dataset.kind;
+    var status = form.querySelector(".mark-status");
+    var request = wanted === "none" ? send(form, "DELETE", null, form.dataset[API[current]])
+                                    : send(form, "PUT", null, form.dataset[API[wanted]]);
+    request.then(function () {
+      showMark(form, wanted === "none" ? "" : wanted);
+      status.textContent = wanted === "none" ? "Taken back" : (wanted === "watchlist" ? "Added" : "Out of your picks");
+      status.classList.remove("failed");
+    }).catch(function (error) { status.textContent = error.message; status.classList.add("failed"); });
   });
 })();

@@ -2,7 +2,7 @@
 import pytest
 
 from movies import jobs
-from movies.models import ImportJob, Movie, WikiLink
+from movies.models import ImportJob, Movie, MovieArticle, WikiLink
 from movies.synthetic_wikipedia import generate_dump
 
 SHARE = 0.2
@@ -28,8 +28,19 @@ def imported() -> dict:
         films[movie.wikipedia_page_id] = {
             "title": movie.wikipedia_title, "year": movie.year, "directors": movie.directors,
             "imdb_id": movie.imdb_id,
-            "links": set(WikiLink.objects.filter(movie=movie).values_list("target", flat=True))}
+            "links": set(WikiLink.objects.filter(movie=movie).values_list("target", flat=True)),
+            "article": article_of(movie)}
     return films
+
+
+def article_of(movie) -> dict | None:
+    """The movie's stored article in the shape of the generator's expectation."""
+    article = MovieArticle.objects.filter(movie=movie).first()
+    if article is None:
+        return None
+    return {"lead": article.lead, "starring": article.starring, "runtime_minutes": article.runtime_minutes,
+            "countries": article.countries, "languages": article.languages,
+            "release_date": article.release_date.isoformat() if article.release_date else None}
 
 
 def expected(dump, share: float = SHARE) -> dict:
