@@ -57,8 +57,10 @@ DEFAULT_PARAMS = dict(
     aux_weight=0.02,      # weight of the softmax loss on the rating tower (0: ratings only)
     aux_negatives=512,    # movies of each batch its softmax is estimated on (sampled softmax)
     rank_model="spectral",  # picks: "spectral" (EASE in the eigenbasis, ml/spectral.py) or "softmax" (below)
-    spectral_lambdas=(50, 100, 200, 300, 500, 1000, 2000),  # EASE's λ, chosen on the held-out ratings
-    spectral_lambda=None,  # without held-out ratings: the λ (None: 300)
+    # EASE's λ, chosen on the held-out ratings: it grows with the data (200 for ml-latest-small, thousands for
+    # ml-25m), so the grid is wide, and cheap (one decomposition serves every λ).
+    spectral_lambdas=(50, 100, 200, 400, 800, 1600, 3200, 6400, 12800, 25600),
+    spectral_lambda=None,  # without held-out ratings: the λ (None: 400)
     rank_dimensions=128,  # the softmax ranking tower (0: none; the picks then come from the rating tower)
     rank_init_std=0.05,
     rank_l2=0.1,
@@ -512,14 +514,16 @@ def _train_spectral(trained: TrainedCF, users, movies, n_users: int, n_movies: i
     the λ of ``spectral_lambdas`` that ranks them best, each λ reported as an epoch of the "ranking" tower;
     without, ``spectral_lambda``."""
     found = spectral.spectrum(users, movies, n_users, n_movies, rank=spectral_rank(n_users, n_movies), seed=seed)
+    sums = spectral.user_vectors(users, movies, n_users, found.v)  # λ only scales each direction: summed once
 
     def fitted(lam) -> TrainedCF:
-        w = found.input_vectors(lam)
-        return TrainedCF(**{**vars(trained), "rank_movie_vectors": w, "rank_movie_bias": np.zeros(n_movies, np.float32),
-                            "rank_user_vectors": spectral.user_vectors(users, movies, n_users, w),
+        shrink = found.shrink(lam)
+        return TrainedCF(**{**vars(trained), "rank_movie_vectors": (found.v * shrink).astype(np.float32),
+                            "rank_movie_bias": np.zeros(n_movies, np.float32),
+                            "rank_user_vectors": (sums * shrink).astype(np.float32),
                             "rank_model": "spectral", "rank_lambda": float(lam), "rank_user_scale": 1.0})
 
-    lambdas = p["spectral_lambdas"] if report.validate is not None else [p["spectral_lambda"] or 300]
+    lambdas = p["spectral_lambdas"] if report.validate is not None else [p["spectral_lambda"] or 400]
     scored = []
     for epoch, lam in enumerate(lambdas, 1):
         candidate = fitted(lam)

@@ -33,10 +33,13 @@ class Spectrum:
     s: np.ndarray
     v: np.ndarray
 
+    def shrink(self, lam: float) -> np.ndarray:
+        """``√(Λ / (Λ + λ))``, each direction's factor in the input vectors (and so in the users' sums)."""
+        return np.sqrt(self.s**2 / (self.s**2 + lam)).astype(np.float32)
+
     def input_vectors(self, lam: float) -> np.ndarray:
         """The movies' input vectors ``w = √(Λ / (Λ + λ)) · v`` (float32, movies × rank)."""
-        shrink = np.sqrt(self.s**2 / (self.s**2 + lam))
-        return (self.v * shrink).astype(np.float32)
+        return (self.v * self.shrink(lam)).astype(np.float32)
 
 
 def spectrum(users: np.ndarray, movies: np.ndarray, n_users: int, n_movies: int, *, rank: int,
