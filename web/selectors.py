@@ -5,12 +5,10 @@ no page aggregates the ratings table. Lists that every visitor sees (genres, dec
 cached for a few minutes, the home rows' choice of movies for one, and a movie's neighbour lists per model
 versions. Picks and predicted ratings come from ml/recommendations.py.
 """
-import unicodedata
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import connection
-from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, QuerySet, Value
+from django.db.models import Count, ExpressionWrapper, F, FloatField, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -19,16 +17,16 @@ from ml import serving
 from ml.models import ModelKind
 from ml.recommendations import similar_to
 from movies.models import Genre, Movie, Rating
+from movies.search import search
 
 LIST_CACHE_SECONDS = 300
 TOP_RATED_MIN_VOTES = 20
 # A rating sort that trusts a movie's own average more the more ratings it has (a Bayesian average: the
 # average of PRIOR_VOTES imaginary ratings of PRIOR_MEAN stars mixed in).
 PRIOR_VOTES, PRIOR_MEAN = 10, 3.5
-# Not German's "die": "die hard" must keep its first word.
-ARTICLES = ("the ", "a ", "an ", "le ", "la ", "les ", "l'", "el ", "los ", "las ", "il ")
-SORTS = {"popular": "Most rated", "rating": "Highest rated", "newest": "Newest", "oldest": "Oldest",
-         "title": "Title"}
+# "Relevance" (movies/search.py) only with a query; "Most rated" is the order without one.
+SORTS = {"relevance": "Relevance", "popular": "Most rated", "rating": "Highest rated", "newest": "Newest",
+         "oldest": "Oldest", "title": "Title"}
 
 
 def movie_cards() -> QuerySet:
@@ -85,36 +83,19 @@ def decades() -> list[int]:
     return cache.get_or_set("web:decades", load, LIST_CACHE_SECONDS)
 
 
-def plain(text: str) -> str:
-    """Lower case, accents off, a leading article off: what search compares ("Le Fabuleux…" → "fabuleux…")."""
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    text = " ".join(text.lower().split())
-    for article in ARTICLES:
-        if text.startswith(article) and len(text) > len(article):
-            return text[len(article):]
-    return text
-
-
-def browse(*, query: str = "", genre: str = "", decade: int | None = None, sort: str = "popular") -> QuerySet:
-    """Movies matching a title search (case, accents and leading articles ignored; on PostgreSQL also small typos
-    by trigram similarity), a genre and a decade, in the given order (best match first when searching)."""
+def browse(*, query: str = "", genre: str = "", decade: int | None = None, sort: str = "") -> QuerySet:
+    """Movies matching a title search (movies/search.py: ranked, accents, articles and small typos forgiven), a
+    genre and a decade, in the given order: with a query, by relevance unless another order is asked for."""
     movies = movie_cards()
     if genre:
         movies = movies.filter(genres__name=genre)
     if decade is not None:
         movies = movies.filter(year__gte=decade, year__lt=decade + 10)
-    words = plain(query)
-    order = _ordering(sort)
-    if words and connection.vendor == "postgresql":
-        from django.contrib.postgres.search import TrigramWordSimilarity
-
-        movies = movies.annotate(match=TrigramWordSimilarity(Value(words), "title__unaccent"))
-        movies = movies.filter(Q(title__unaccent__icontains=words) | Q(match__gte=0.5))
-        if sort == "popular":  # a search's own order: the best match first, popular ones among equals
-            order = ["-match", *order]
-    elif words:
-        movies = movies.filter(title__icontains=words)
-    return movies.order_by(*order)
+    if query:
+        movies = search(movies, query)
+        if sort in ("", "relevance"):
+            return movies
+    return movies.order_by(*_ordering(sort))
 
 
 def _ordering(sort: str) -> list:
