@@ -43,8 +43,13 @@ def top_rated(k: int = 12) -> list[Movie]:
     return list(movies[:k])
 
 
+# "Recently added" shows movies people have seen, not the one-rating obscurities of the latest import.
+RECENT_MIN_RATINGS = 5
+
+
 def recently_added(k: int = 12) -> list[Movie]:
-    return list(movie_cards().order_by("-created_at", "-year", "-id")[:k])
+    movies = movie_cards().filter(num_ratings__gte=RECENT_MIN_RATINGS)
+    return list(movies.order_by("-created_at", "-year", "-id")[:k])
 
 
 ROWS_CACHE_SECONDS = 60
@@ -161,17 +166,20 @@ NEIGHBOURS_CACHE_SECONDS = 600
 NEIGHBOURS = 10
 
 
-def neighbours_html(movie: Movie) -> str:
-    """The movie page's two neighbour lists with their bars (link model; CF), as HTML: the same for everyone, so
-    rendered once per movie and pair of active model versions and then reused."""
+def neighbours_html(movie: Movie, *, staff: bool = False) -> str:
+    """The movie page's two neighbour lists with their bars (link model; CF), as HTML: the same for everyone
+    (staff also see how to train a missing model), so rendered once per movie, pair of active model versions and
+    staff or not, then reused."""
     links = serving.served(ModelKind.LINKS, serving.RATING)
     ratings = serving.served(ModelKind.RATINGS, serving.RANKING)
-    key = f"web:neighbours:{movie.pk}:{links.version_id if links else 0}:{ratings.version_id if ratings else 0}"
+    key = (f"web:neighbours:{movie.pk}:{links.version_id if links else 0}:{ratings.version_id if ratings else 0}"
+           f":{int(staff)}")
     html = cache.get(key)
     if html is None:
         html = render_to_string("web/_movie_neighbours.html", {
             "similar": similar_to(movie=movie, k=NEIGHBOURS, kind=ModelKind.LINKS),
             "also_liked": similar_to(movie=movie, k=NEIGHBOURS, kind=ModelKind.RATINGS),
+            "staff": staff,
         })
         cache.set(key, html, NEIGHBOURS_CACHE_SECONDS)
     return mark_safe(html)

@@ -4,6 +4,7 @@ from ml.recommendations import predicted_rating
 from movies.models import Movie
 from web import selectors
 from web.page_cache import cached_page
+from web.templatetags.web import path_for
 
 
 @cached_page
@@ -18,5 +19,6 @@ def movie_detail(request, pk):
         "links": selectors.links_out(movie),
         "your_rating": your_rating,
         "predicted": predicted_rating(user=user, movie=movie),
-        "neighbours": selectors.neighbours_html(movie),
+        "predicted_api": path_for("api:my-predicted-detail", movie.pk) if user.is_authenticated else "",
+        "neighbours": selectors.neighbours_html(movie, staff=user.is_staff),
     })
