@@ -1,25 +1,60 @@
-"""`manage.py retrain KIND`: train a model now (with a progress bar), or queue it with --async."""
-from django.core.management.base import BaseCommand, CommandError
-from django.db import IntegrityError, transaction
-from tqdm import tqdm
+"""`manage.py retrain KIND`: train a model now (with a progress bar, or a line per stage when the output is not a
+terminal), or queue it with --async. `all` trains every kind that has data and says which it skipped and why."""
+import os
+import sys
+from argparse import RawDescriptionHelpFormatter
 
-from ml import runs
-from ml.models import ModelKind, TrainingRun
-from recsite.queue import QueueUnavailable
+# TensorFlow is imported by the trainer, later: its C++ INFO and WARNING lines (oneDNN, CPU features) and absl's
+# would break the progress bar. Only this command's process is affected; an operator may still ask for them.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from django.core.management.base import BaseCommand, CommandError, DjangoHelpFormatter  # noqa: E402
+from django.db import IntegrityError, transaction  # noqa: E402
+from tqdm import tqdm  # noqa: E402
+
+from ml import runs  # noqa: E402
+from ml.models import ModelKind, TrainingRun  # noqa: E402
+from ml.readiness import why_not_trainable  # noqa: E402
+from recsite.queue import QueueUnavailable  # noqa: E402
 
 KINDS = {"ratings": [ModelKind.RATINGS], "links": [ModelKind.LINKS], "all": [ModelKind.RATINGS, ModelKind.LINKS]}
+HELP = """Retrain a recommendation model and activate the new version.
+
+kinds:
+  ratings  collaborative filtering from the ratings: the rating tower (predicted ratings) and the ranking tower
+           (picks, "Viewers also liked"); needs imported ratings (manage.py import_movielens)
+  links    movie embeddings from the links of Wikipedia's film articles ("Similar movies"); needs an imported
+           dump (manage.py import_wikipedia)
+  all      every kind that has data to train on; the others are skipped with the reason. Exits 0 when at least
+           one was trained.
+
+In a terminal a progress bar follows the run; otherwise (a log, a pipe) one line per stage. With --async the run
+is queued for a Celery worker and followed in the admin."""
+
+
+class _HelpFormatter(DjangoHelpFormatter, RawDescriptionHelpFormatter):
+    """Django's help layout, keeping the description's lines as written."""
 
 
 class Command(BaseCommand):
-    help = "Retrain a recommendation model: ratings (collaborative filtering), links (Wikipedia), or all."
+    help = HELP
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        return super().create_parser(prog_name, subcommand, formatter_class=_HelpFormatter, **kwargs)
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=sorted(KINDS))
+        parser.add_argument("kind", choices=sorted(KINDS), help="ratings, links or all (see above)")
         parser.add_argument("--async", action="store_true", dest="queue", help="queue the run for a Celery worker")
 
     def handle(self, *args, kind, queue, **options):
-        failures = []
+        trained, skipped, failures = [], [], []
         for model_kind in KINDS[kind]:
+            if reason := why_not_trainable(model_kind):
+                if kind != "all":
+                    raise CommandError(f"cannot train {model_kind}: {reason}")
+                skipped.append(model_kind)
+                self.stdout.write(self.style.WARNING(f"{model_kind}: skipped, {reason}"))
+                continue
             if queue:
                 try:
                     run, created = runs.start_run(model_kind)
@@ -27,29 +62,57 @@ class Command(BaseCommand):
                     raise CommandError(str(error)) from None
                 verb = "Queued" if created else "Already queued or running:"
                 self.stdout.write(f"{verb} training run {run.pk} ({model_kind}); follow it in the admin.")
+                trained.append(model_kind)
                 continue
-            run = self._train_here(model_kind, quiet=options["verbosity"] == 0)
+            run = self._train_here(model_kind, verbosity=options["verbosity"])
             if run.status == TrainingRun.Status.SUCCEEDED:
+                trained.append(model_kind)
                 self.stdout.write(self.style.SUCCESS(f"{model_kind}: version {run.model_version.pk} is active "
                                                      f"({_summary(run.evaluation)})"))
             else:
                 failures.append(f"{model_kind}: {run.error}")
-        if failures:
-            raise CommandError("; ".join(failures))
+                self.stderr.write(f"{model_kind}: failed, {run.error}")
+        if not trained:
+            raise CommandError("; ".join(failures) or "nothing to train: " + ", ".join(skipped) + " skipped")
+        if len(KINDS[kind]) > 1:
+            summary = [f"trained {', '.join(trained)}" if not queue else f"queued {', '.join(trained)}"]
+            summary += [f"skipped {', '.join(skipped)}"] * bool(skipped) + [f"{len(failures)} failed"] * bool(failures)
+            self.stdout.write("; ".join(summary) + ".")
 
-    def _train_here(self, kind: str, quiet: bool) -> TrainingRun:
+    def _train_here(self, kind: str, verbosity: int) -> TrainingRun:
+        _quiet_tensorflow_logs()
         try:
             with transaction.atomic():
                 run = TrainingRun.objects.create(kind=kind)
         except IntegrityError:  # the database allows one unfinished run per kind
             raise CommandError(f"a {kind} training run is already queued or running") from None
-        bar_format = "{desc:<30} {bar} {percentage:3.0f}% {elapsed}"
-        with tqdm(total=100, unit="%", disable=quiet, bar_format=bar_format) as bar:
+        if verbosity == 0:
+            return runs.execute_run(run.pk)
+        if not sys.stderr.isatty():  # a log or a pipe: no bar redrawn in place, a line per stage
+            last = [None]
+
+            def report(current: TrainingRun):
+                if current.stage != last[0]:
+                    last[0] = current.stage
+                    self.stdout.write(f"{kind}: {current.progress:4.0%} {current.stage}")
+
+            return runs.execute_run(run.pk, on_epoch=report)
+        bar_format = "{desc:<36} {bar} {percentage:3.0f}% {elapsed}"
+        with tqdm(total=100, unit="%", bar_format=bar_format) as bar:
             def draw(current: TrainingRun):
-                bar.set_description_str(current.stage[:30])
+                bar.set_description_str(current.stage[:36])
                 bar.update(round(current.progress * 100) - bar.n)
 
             return runs.execute_run(run.pk, on_epoch=draw)
+
+
+def _quiet_tensorflow_logs() -> None:
+    """absl's Python logging (which Keras writes warnings through) at errors only, before TensorFlow is loaded."""
+    try:
+        from absl import logging as absl_logging
+    except ImportError:  # no TensorFlow here: nothing to quiet
+        return
+    absl_logging.set_verbosity(absl_logging.ERROR)
 
 
 def _summary(evaluation: dict) -> str:
