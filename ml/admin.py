@@ -42,19 +42,20 @@ class TrainingRunAdmin(ReadOnlyAdmin):
     list_filter = ["kind", "status"]
     list_select_related = ["created_by"]
     actions = [cancel_queued]
-    readonly_fields = ["progress_charts", "metrics_table", "parameters_table", "epoch_table"]
+    readonly_fields = ["metrics_table", "parameters_table", "epoch_table"]
     fieldsets = [
         (None, {"fields": [("kind", "status"), "stage", "error", ("created_by", "created_at"),
                            ("started_at", "finished_at")]}),
-        ("Charts", {"fields": ["progress_charts"]}),
         ("Results", {"fields": ["metrics_table", "parameters_table", "epoch_table"]}),
     ]
     change_list_template = "admin/ml/trainingrun/change_list.html"
     change_form_template = "admin/ml/trainingrun/change_form.html"
 
-    @admin.display(description="charts")
-    def progress_charts(self, run):
-        return charts.run_panels(run.epochs) or "–"
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The charts go above the fields, across the page's width (ml/charts.py)."""
+        run = self.get_object(request, object_id)
+        panels = charts.run_panels(run.epochs) if run else ""
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "charts": panels})
 
     @admin.display(description="metrics")
     def metrics_table(self, run):

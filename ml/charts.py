@@ -12,8 +12,8 @@ import re
 from django.utils.html import escape, format_html_join
 from django.utils.safestring import mark_safe
 
-WIDTH, HEIGHT = 380, 210
-LEFT, RIGHT, TOP, BOTTOM = 52, 12, 12, 40
+WIDTH, HEIGHT = 260, 160
+LEFT, RIGHT, TOP, BOTTOM = 48, 10, 10, 36
 COLOURS = ["#2563eb", "#dc2626", "#059669", "#d97706", "#7c3aed", "#db2777"]
 NOT_METRICS = {"phase", "tower", "epoch", "seconds"}
 # What a metric measures, by its name without "val_": (chart title, unit on the y axis).

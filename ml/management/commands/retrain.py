@@ -1,13 +1,20 @@
 """`manage.py retrain KIND`: train a model now (with a progress bar, or a line per stage when the output is not a
-terminal), or queue it with --async. `all` trains every kind that has data and says which it skipped and why."""
+terminal), or queue it with --async. `all` trains every kind that has data and says which it skipped and why.
+
+TensorFlow, loaded by the trainer, writes log lines straight to the process's standard error from C++ (oneDNN,
+CPU features, "All log messages before absl::InitializeLog()…"), which would break the progress bar; so while a
+run trains here, file descriptor 2 goes to DATA_DIR/logs/retrain-<kind>-<run>.log (named at the end) and the bar to
+the terminal's standard error as it was."""
+import contextlib
 import os
 import sys
 from argparse import RawDescriptionHelpFormatter
+from pathlib import Path
 
-# TensorFlow is imported by the trainer, later: its C++ INFO and WARNING lines (oneDNN, CPU features) and absl's
-# would break the progress bar. Only this command's process is affected; an operator may still ask for them.
+# Before TensorFlow is imported: what its C++ logging still filters by level.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+from django.conf import settings  # noqa: E402
 from django.core.management.base import BaseCommand, CommandError, DjangoHelpFormatter  # noqa: E402
 from django.db import IntegrityError, transaction  # noqa: E402
 from tqdm import tqdm  # noqa: E402
@@ -86,24 +93,48 @@ class Command(BaseCommand):
                 run = TrainingRun.objects.create(kind=kind)
         except IntegrityError:  # the database allows one unfinished run per kind
             raise CommandError(f"a {kind} training run is already queued or running") from None
-        if verbosity == 0:
-            return runs.execute_run(run.pk)
-        if not sys.stderr.isatty():  # a log or a pipe: no bar redrawn in place, a line per stage
-            last = [None]
+        log = Path(settings.DATA_DIR) / "logs" / f"retrain-{kind}-{run.pk}.log"
+        terminal = sys.stderr.isatty()
+        with _stderr_to(log) as stderr:
+            if verbosity == 0:
+                finished = runs.execute_run(run.pk)
+            elif not terminal:  # a log or a pipe: no bar redrawn in place, a line per stage
+                last = [None]
 
-            def report(current: TrainingRun):
-                if current.stage != last[0]:
-                    last[0] = current.stage
-                    self.stdout.write(f"{kind}: {current.progress:4.0%} {current.stage}")
+                def report(current: TrainingRun):
+                    if current.stage != last[0]:
+                        last[0] = current.stage
+                        self.stdout.write(f"{kind}: {current.progress:4.0%} {current.stage}")
 
-            return runs.execute_run(run.pk, on_epoch=report)
-        bar_format = "{desc:<36} {bar} {percentage:3.0f}% {elapsed}"
-        with tqdm(total=100, unit="%", bar_format=bar_format) as bar:
-            def draw(current: TrainingRun):
-                bar.set_description_str(current.stage[:36])
-                bar.update(round(current.progress * 100) - bar.n)
+                finished = runs.execute_run(run.pk, on_epoch=report)
+            else:
+                bar_format = "{desc:<36} {bar} {percentage:3.0f}% {elapsed}"
+                with tqdm(total=100, unit="%", bar_format=bar_format, file=stderr) as bar:
+                    def draw(current: TrainingRun):
+                        bar.set_description_str(current.stage[:36])
+                        bar.update(round(current.progress * 100) - bar.n)
 
-            return runs.execute_run(run.pk, on_epoch=draw)
+                    finished = runs.execute_run(run.pk, on_epoch=draw)
+        if verbosity > 0 and log.exists() and log.stat().st_size:
+            self.stdout.write(f"{kind}: TensorFlow's messages are in {log}")
+        return finished
+
+
+@contextlib.contextmanager
+def _stderr_to(path: Path):
+    """File descriptor 2 (C++ libraries write there) into `path` while the block runs; yields a stream on the
+    standard error as it was, for the progress bar."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(path, "ab") as log, os.fdopen(os.dup(saved), "w") as original:
+        os.dup2(log.fileno(), 2)
+        try:
+            yield original
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
 
 
 def _quiet_tensorflow_logs() -> None:
