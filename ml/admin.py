@@ -19,7 +19,7 @@ from ml import charts, runs, versions
 from ml.models import ModelKind, ModelVersion, TrainingRun
 from ml.readiness import why_not_trainable
 from recsite.queue import QueueUnavailable
-from recsite.work_admin import cancel_queued, percent_done
+from recsite.work_admin import cancel_queued, created, state
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -38,7 +38,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(TrainingRun)
 class TrainingRunAdmin(ReadOnlyAdmin):
-    list_display = ["id", "kind", "status", "stage", percent_done, "created_by", "created_at", "finished_at"]
+    list_display = ["id", "kind", state, "created_by", created]
     list_filter = ["kind", "status"]
     list_select_related = ["created_by"]
     actions = [cancel_queued]
@@ -131,7 +131,7 @@ def _table(values: dict):
 
 @admin.register(ModelVersion)
 class ModelVersionAdmin(ReadOnlyAdmin):
-    list_display = ["id", "kind", "is_active", "summary", "dimensions", "training_run", "created_at", "activated_at"]
+    list_display = ["id", "kind", "is_active", "summary", "dimensions", "training_run", "activated_at"]
     list_filter = ["kind", "is_active"]
     list_select_related = ["training_run"]
     actions = ["activate_selected"]

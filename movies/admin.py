@@ -13,7 +13,7 @@ from movies.importers.errors import ImportFailed
 from movies.importers.sources import check_web_source
 from movies.models import Genre, ImportJob, Movie, MovieLensAccount, Rating, Tag, WikiLink
 from movies.stats import refresh_stats
-from recsite.work_admin import cancel_queued, percent_done
+from recsite.work_admin import cancel_queued, created, state
 
 
 @admin.register(Genre)
@@ -110,7 +110,7 @@ class ImportJobAdmin(admin.ModelAdmin):
     """Import jobs: a list that fits a laptop's width, a read-only page per job (no Save: the worker writes it)
     with its counts as a table, and the form that starts one."""
 
-    list_display = ["id", "kind", "short_source", "status", "short_stage", percent_done, "created_at", "finished_at"]
+    list_display = ["id", "kind", "short_source", state, created]
     list_display_links = ["id", "short_source"]
     list_filter = ["kind", "status"]
     actions = [cancel_queued]
@@ -128,12 +128,8 @@ class ImportJobAdmin(admin.ModelAdmin):
 
     @admin.display(description="source")
     def short_source(self, job):
-        return _shortened(job.source.splitlines()[0] if job.source else "", 60) + (
+        return _shortened(job.source.splitlines()[0] if job.source else "", 44) + (
             f" (+{len(job.source.splitlines()) - 1})" if len(job.source.splitlines()) > 1 else "")
-
-    @admin.display(description="stage")
-    def short_stage(self, job):
-        return _shortened(job.stage, 40)
 
     @admin.display(description="counts")
     def counts_table(self, job):

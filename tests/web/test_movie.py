@@ -91,3 +91,8 @@ def test_neighbour_lists_follow_a_newly_activated_model(client, catalog):
     assert "Similar movies" not in client.get(url).content.decode()
     activate_models(catalog)
     assert "Similar movies" in client.get(url).content.decode()
+
+
+def test_movie_page_shows_no_template_comment(client, models):
+    html = client.get(reverse("movie", args=[models["scifi"][0].pk])).content.decode()
+    assert "{#" not in html and "{% comment" not in html and "neighbours_html" not in html
