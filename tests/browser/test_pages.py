@@ -136,3 +136,29 @@ def test_every_page_loads_nothing_from_elsewhere_at_every_size_and_in_dark_mode(
                 page.screenshot(path=screenshots / f"page-{name}-{mode}.png", full_page=True)
     assert not elsewhere, f"requests that left the site: {sorted(set(elsewhere))}"
     assert get_user_model().objects.filter(username="viewer").exists()
+
+
+def test_counts_and_the_predicted_rating_follow_ratings_made_in_place(new_page, site, viewer):
+    page = new_page()
+    log_in(page, "viewer", "a-long-password-1")
+    page.goto("/picks/")
+    assert page.locator("[data-rated-count]").inner_text() == "6 ratings"
+    card = page.locator("form.rate").first
+    movie_id = int(card.get_attribute("data-movie"))
+    card.locator(f'label[for="r{movie_id}-2"]').click()  # 4.5 stars
+    card.locator(".rate-status.saved").wait_for()
+    assert page.locator("[data-rated-count]").inner_text() == "7 ratings"
+
+    page.goto("/ratings/")
+    assert page.locator("[data-rated-count]").inner_text() == "7 movies"
+    page.locator("form.rate .clear").first.click()
+    page.locator(".rate-status.saved").first.wait_for()
+    assert page.locator("[data-rated-count]").inner_text() == "6 movies"
+
+    page.goto(f"/movies/{movie_id}/")
+    shown = page.locator(".predicted strong").inner_text()
+    with page.expect_response(lambda response: "/api/me/predicted/" in response.url) as answer:
+        page.locator(f'form.rate[data-movie="{movie_id}"] label[for="r{movie_id}-10"]').click()  # half a star
+    expected = f"{answer.value.json()['predicted_rating']:.1f}"
+    page.wait_for_function(f"document.querySelector('.predicted strong').textContent === '{expected}'")
+    assert expected != shown or page.locator(".predicted strong").inner_text() == expected
