@@ -42,15 +42,22 @@ YEAR = re.compile(r"(?<!\d)(18[89]\d|19\d\d|20[0-4]\d)(?!\d)")
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
+SQLITE_ARTICLES = ("the", "an", "a")
+
+
 class SearchKey(Func):
     """What search compares, of a title or of a query: `recsite_search_key()` on PostgreSQL (an immutable SQL
-    function created by migration movies 0006), the lower-case text on SQLite."""
+    function created by migration movies 0006); on SQLite the lower-case title without a leading English article
+    (a column's key only: a query's is made by search_keys)."""
 
     function = "recsite_search_key"
     output_field = CharField()
 
     def as_sqlite(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, function="LOWER", **extra_context)
+        cases = " ".join(f"WHEN LOWER(%(expressions)s) LIKE '{article} %%%%' THEN SUBSTR(%(expressions)s, "
+                         f"{len(article) + 2})" for article in SQLITE_ARTICLES)
+        template = f"LOWER(CASE {cases} ELSE %(expressions)s END)"
+        return self.as_sql(compiler, connection, template=template, **extra_context)
 
 
 def clean_query(text: str) -> str:
@@ -95,7 +102,9 @@ def search(movies: QuerySet, query: str) -> QuerySet:
 def search_keys(texts: list[str]) -> list[str]:
     """The search keys of these texts, as the database makes them for titles (one query on PostgreSQL)."""
     if connection.vendor != "postgresql":
-        return [" ".join(text.lower().split()) for text in texts]
+        keys = [" ".join(text.lower().split()) for text in texts]
+        return [next((key[len(a) + 1:] for a in SQLITE_ARTICLES if key.startswith(f"{a} ") and len(key) > len(a) + 1),
+                     key) for key in keys]
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(["recsite_search_key(%s)"] * len(texts)), texts)
         return list(cursor.fetchone())
