@@ -108,13 +108,16 @@ class Command(BaseCommand):
 
                 finished = runs.execute_run(run.pk, on_epoch=report)
             else:
-                bar_format = "{desc:<36} {bar} {percentage:3.0f}% {elapsed}"
+                bar_format = "{desc:<44} {bar} {percentage:3.0f}% {elapsed}"
                 with tqdm(total=100, unit="%", bar_format=bar_format, file=stderr) as bar:
                     def draw(current: TrainingRun):
-                        bar.set_description_str(current.stage[:36])
+                        bar.set_description_str(current.stage[:44])
                         bar.update(round(current.progress * 100) - bar.n)
 
                     finished = runs.execute_run(run.pk, on_epoch=draw)
+                    if finished.status == TrainingRun.Status.SUCCEEDED:
+                        bar.set_description_str("done")
+                        bar.update(100 - bar.n)
         if verbosity > 0 and log.exists() and log.stat().st_size:
             self.stdout.write(f"{kind}: TensorFlow's messages are in {log}")
         return finished
