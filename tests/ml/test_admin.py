@@ -156,3 +156,12 @@ def test_roll_back_is_disabled_without_an_earlier_version(client, staff):
     versions.activate(saved_versions(1)[0])
     page = client.get(reverse("admin:ml_modelversion_changelist")).content.decode()
     assert page.count("no earlier version to roll back to") >= 2
+
+
+def test_a_version_page_shows_its_metrics_and_parameters_as_tables_read_only(client, staff):
+    version = saved_versions(1)[0]
+    version.parameters = {"dimensions": 3, "l2": 0.000123456}
+    version.save()
+    page = client.get(reverse("admin:ml_modelversion_change", args=[version.pk])).content.decode()
+    assert "<th>val_loss</th><td>0.5</td>" in page and "<th>l2</th><td>0.0001235</td>" in page
+    assert 'name="_save"' not in page
