@@ -1,7 +1,7 @@
 """Ranked title search, shared by the browse page and the API.
 
 Each movie stores a search key (`Movie.search_key`, a generated column): its title in lower case without
-accents, leading articles, apostrophes and punctuation, with roman numerals II–IX as digits and each
+accents, leading articles, apostrophes and punctuation, with roman numerals I–IX as digits and each
 parenthesized alternative title ("Amélie (Le Fabuleux destin d'Amélie Poulain)") as a part after a `|`. A query
 is reduced the same way (by the same SQL function, so both sides agree) and movies are ranked in tiers:
 

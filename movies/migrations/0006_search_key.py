@@ -2,11 +2,13 @@
 and a trigram index on it. On PostgreSQL the key comes from recsite_search_key(), an immutable SQL function (so a
 generated column may call it): lower case, accents off (unaccent), a leading article off each title and
 parenthesized alternative title (which become parts after a "|"), dots and apostrophes dropped, other punctuation
-as spaces, "&" as "and", "a.k.a." dropped, roman numerals II–IX as digits."""
+as spaces, "&" as "and", "a.k.a." dropped, roman numerals I–IX as digits (a word "I" too: both sides alike)."""
 import movies.search
 from django.db import migrations, models
 
-ROMAN = [("ii", "2"), ("iii", "3"), ("iv", "4"), ("vi", "6"), ("vii", "7"), ("viii", "8"), ("ix", "9")]
+# Not "x": "X-Men" must stay searchable as "xmen" by similarity.
+ROMAN = [("i", "1"), ("ii", "2"), ("iii", "3"), ("iv", "4"), ("v", "5"), ("vi", "6"), ("vii", "7"), ("viii", "8"),
+         ("ix", "9")]
 
 
 def _function_sql():

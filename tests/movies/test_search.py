@@ -68,7 +68,9 @@ QUERIES = [
     ("pulp ficton", "Pulp Fiction", 1994), ("forest gump", "Forrest Gump", 1994),
     ("schindlers list", "Schindler's List", 1993), ("schindler list", "Schindler's List", 1993),
     ("star wars", "Star Wars: Episode IV - A New Hope", 1977), ("star wars episode 4", "Star Wars: Episode IV - A "
-    "New Hope", 1977), ("empire strikes back", "Star Wars: Episode V - The Empire Strikes Back", 1980),
+    "New Hope", 1977), ("star wars 5", "Star Wars: Episode V - The Empire Strikes Back", 1980),
+    ("star wars episode i", "Star Wars: Episode I - The Phantom Menace", 1999),
+    ("empire strikes back", "Star Wars: Episode V - The Empire Strikes Back", 1980),
     ("star wars empire strikes back", "Star Wars: Episode V - The Empire Strikes Back", 1980),
     ("lord of the rings fellowship", "The Lord of the Rings: The Fellowship of the Ring", 2001),
     ("lord of the rigns fellowship", "The Lord of the Rings: The Fellowship of the Ring", 2001),
