@@ -88,10 +88,11 @@ def search(movies: QuerySet, query: str) -> QuerySet:
     score = readings[0].score()
     if len(readings) > 1:  # the rest of "alien 1979" counts for the movies of 1979
         score = Greatest(score, Case(When(year=readings[1].year, then=readings[1].score()), default=Value(0.0)))
-    # tiers[-1] holds every text match; of the movies only similar, the FUZZY_LIMIT most similar.
-    similar = (movies.filter(_any(reading.similar() for reading in readings)).exclude(tiers[-1])
-               .annotate(search_score=score).order_by("-search_score", "-num_ratings", "id")
-               .values("pk")[:FUZZY_LIMIT])
+    # tiers[-1] holds every text match; of the movies only similar, the FUZZY_LIMIT most similar, found once here
+    # (as a subquery, the page's count and its rows would each compute the similarities again).
+    similar = list(movies.filter(_any(reading.similar() for reading in readings)).exclude(tiers[-1])
+                   .annotate(search_score=score).order_by("-search_score", "-num_ratings", "id")
+                   .values_list("pk", flat=True)[:FUZZY_LIMIT])
     movies = movies.filter(tiers[-1] | Q(pk__in=similar)).annotate(
         search_tier=tier, search_similarity=TrigramSimilarity("search_key", readings[0].key), search_score=score)
     return movies.order_by("search_tier", Case(When(search_tier=FUZZY_TIER, then="search_score"),
