@@ -131,7 +131,7 @@ def _table(values: dict):
 
 @admin.register(ModelVersion)
 class ModelVersionAdmin(ReadOnlyAdmin):
-    list_display = ["id", "kind", "is_active", "summary", "dimensions", "training_run", "activated_at"]
+    list_display = ["id", "kind", "is_active", "summary", "run", "activated_at"]
     list_filter = ["kind", "is_active"]
     list_select_related = ["training_run"]
     actions = ["activate_selected"]
@@ -143,7 +143,11 @@ class ModelVersionAdmin(ReadOnlyAdmin):
     @admin.display(description="evaluation")
     def summary(self, version):
         shown = [(name, value) for name, value in version.evaluation.items() if isinstance(value, float)]
-        return ", ".join(f"{name} {value:.4g}" for name, value in shown[:4]) or "–"
+        return ", ".join(f"{name} {value:.3g}" for name, value in shown[:3]) or "–"
+
+    @admin.display(description="run", ordering="training_run")
+    def run(self, version):
+        return f"#{version.training_run_id}" if version.training_run_id else "–"
 
     @admin.display(description="metrics")
     def metrics_table(self, version):
