@@ -1,9 +1,12 @@
-"""Filters of the movie list (django-filter): genre, decade, a range of years and a tag."""
+"""Filters of the movie list: genre, decade, a range of years and a tag (django-filter), ranked title search and
+an ordering that defers to the search's ranking."""
 import django_filters
 from django import forms
 from drf_spectacular.utils import OpenApiParameter, extend_schema_field
+from rest_framework import filters
 
 from movies.models import Movie
+from movies.search import search
 from movies.tags import tag_key
 
 MAX_YEAR = 32767  # the year column is a small integer
@@ -42,3 +45,22 @@ class MovieFilter(django_filters.FilterSet):
 # The schema of a filter annotated with extend_schema_field drops its help text: the view documents them again.
 YEAR_PARAMETERS = [OpenApiParameter(name, YEAR_SCHEMA, description=field.extra["help_text"])
                    for name, field in MovieFilter.base_filters.items() if isinstance(field, YearFilter)]
+
+
+class RankedSearchFilter(filters.BaseFilterBackend):
+    """`?search=`: titles as the site's search finds them (movies/search.py), best match first."""
+
+    param = "search"
+
+    def filter_queryset(self, request, queryset, view):
+        query = request.query_params.get(self.param, "")
+        return search(queryset, query) if query.strip() else queryset
+
+
+class OrderingFilter(filters.OrderingFilter):
+    """`?ordering=`; without one, a search keeps its ranking instead of the view's default order."""
+
+    def get_default_ordering(self, view):
+        if view.request.query_params.get(RankedSearchFilter.param, "").strip():
+            return None
+        return super().get_default_ordering(view)

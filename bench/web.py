@@ -19,7 +19,8 @@ In one run, on this machine, over loopback:
    view, a movie page (wrk cycles through 200 of the most rated movies) and the picks page, so that each page is
    compared with the trivial view of its own round on this noisy machine;
 5. for comparison, not judged: the same two pages with the page cache off (``PAGE_CACHE_SECONDS=0``), i.e. what
-   a page costs when it is rendered (a first view, or the first after a rating).
+   a page costs when it is rendered (a first view, or the first after a rating), and the browse page's ranked
+   search (movies/search.py) cycling through SEARCHES (exact titles, typos, partial titles, a year).
 
 Bars (issue 5), on the medians over the rounds: movie page and picks page each p99 ≤ 50 ms, throughput ≥ 50% of
 the trivial view's, zero errors (non-2xx responses or socket errors). Prints the results and writes them as
@@ -35,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
@@ -87,6 +89,19 @@ local n = 0
 request = function()
   n = n + 1
   return wrk.format("GET", "/movies/" .. ids[(n % #ids) + 1] .. "/")
+end
+"""
+
+# What people type: the search page cycles through these (URL-encoded by the script).
+SEARCHES = ["godfather", "matrx", "amelie", "alien 1979", "shawshenk", "star wars", "lord of the rigns",
+            "pulp fict", "toy story 3", "dark night", "forest gump", "harry potter", "the thing 1982", "love"]
+SEARCH_LUA = """
+local queries = {}
+for q in string.gmatch(os.getenv("SEARCHES"), "[^|]+") do table.insert(queries, q) end
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("GET", "/movies/?q=" .. queries[(n % #queries) + 1])
 end
 """
 
@@ -216,11 +231,14 @@ def main():
            "OMP_NUM_THREADS": "1", "LOG_LEVEL": "WARNING", "PYTHONPATH": str(REPO)}
     script = Path(tempfile.mkstemp(suffix=".lua")[1])
     script.write_text(MOVIE_LUA)
+    search_script = Path(tempfile.mkstemp(suffix=".lua")[1])
+    search_script.write_text(SEARCH_LUA)
     rounds, not_cached, load_averages = [], {}, []
     try:
         session, movies = prepare_database(args.source, args.epochs, args.fresh, env)
         base = f"http://127.0.0.1:{PORT}"
-        wrk_env = {**os.environ, "MOVIE_IDS": " ".join(movies)}
+        wrk_env = {**os.environ, "MOVIE_IDS": " ".join(movies),
+                   "SEARCHES": "|".join(urllib.parse.quote_plus(q) for q in SEARCHES)}
         pages = [("movie page", f"{base}/", str(script)), ("picks page", f"{base}/picks/", None)]
         targets = [("trivial view", f"{base}/bench/trivial/", None), *pages]
 
@@ -248,7 +266,7 @@ def main():
         print("with the page cache off")
         server = serve({**env, "PAGE_CACHE_SECONDS": "0"}, args.workers)
         try:
-            for name, url, lua in pages:
+            for name, url, lua in [*pages, ("search page", f"{base}/", str(search_script))]:
                 load(wrk, url, connections=args.connections, duration=3, cookies=cookies, script=lua, env=wrk_env)
                 measure(name, url, lua, not_cached)
         finally:
@@ -256,6 +274,7 @@ def main():
     finally:
         redis.remove()
         script.unlink(missing_ok=True)
+        search_script.unlink(missing_ok=True)
         shutil.rmtree(data_dir, ignore_errors=True)
     write_report(args, rounds, not_cached, load_averages)
 

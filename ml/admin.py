@@ -1,10 +1,11 @@
 """Django admin for training runs and model versions: retrain, follow a run live, activate and roll back.
 
-Staff with the right permissions get a **Retrain** button per model kind on the runs list (a second start while a
-run of that kind is queued or running says so and opens that run; a queued run whose task was lost can be
-cancelled), a run page with its progress, loss and
-validation charts and per-epoch table (it reloads itself while the run is unfinished), and on the versions list
-an **Activate** action and a **Roll back** button per kind.
+Staff with the right permissions get a **Retrain** button per model kind on the runs list (disabled, with the
+reason, while the kind has nothing to train on; a second start while a run of that kind is queued or running says
+so and opens that run; a queued run whose task was lost can be cancelled), a run page (read only: no Save) with
+its progress, one chart panel per phase and tower with axes (ml/charts.py), its metrics and parameters as tables
+and its epochs in a collapsed table (it reloads itself while the run is unfinished), and on the versions list an
+**Activate** action and a **Roll back** button per kind (disabled without an earlier version).
 """
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -16,15 +17,14 @@ from django.views.decorators.http import require_POST
 
 from ml import charts, runs, versions
 from ml.models import ModelKind, ModelVersion, TrainingRun
+from ml.readiness import why_not_trainable
 from recsite.queue import QueueUnavailable
-from recsite.work_admin import cancel_queued, percent_done
-
-LOSSES = ["loss", "rating_loss", "aux_loss"]
-VALIDATION = ["val_rmse", "val_ndcg", "val_loss", "val_accuracy"]
+from recsite.work_admin import cancel_queued, created, state
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written by the system: shown, never added or edited by hand."""
+    """Rows written by the system: shown, never added or edited by hand (a row's page has no Save buttons; the
+    change permission still allows the list's actions)."""
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields] + list(self.readonly_fields)
@@ -32,41 +32,63 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request)
+
 
 @admin.register(TrainingRun)
 class TrainingRunAdmin(ReadOnlyAdmin):
-    list_display = ["id", "kind", "status", "stage", percent_done, "created_by", "created_at", "finished_at"]
+    list_display = ["id", "kind", state, "created_by", created]
     list_filter = ["kind", "status"]
     list_select_related = ["created_by"]
     actions = [cancel_queued]
-    readonly_fields = ["progress_charts", "epoch_table"]
+    readonly_fields = ["metrics_table", "parameters_table", "epoch_table"]
+    fieldsets = [
+        (None, {"fields": [("kind", "status"), "stage", "error", ("created_by", "created_at"),
+                           ("started_at", "finished_at")]}),
+        ("Results", {"fields": ["metrics_table", "parameters_table", "epoch_table"]}),
+    ]
     change_list_template = "admin/ml/trainingrun/change_list.html"
     change_form_template = "admin/ml/trainingrun/change_form.html"
 
-    @admin.display(description="charts")
-    def progress_charts(self, run):
-        parts = [charts.line_chart(charts.series_of(run.epochs, LOSSES), title="Training loss"),
-                 charts.line_chart(charts.series_of(run.epochs, VALIDATION), title="Validation")]
-        return format_html("{}{}", *parts) if any(parts) else "–"
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The charts go above the fields, across the page's width (ml/charts.py)."""
+        run = self.get_object(request, object_id)
+        panels = charts.run_panels(run.epochs) if run else ""
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "charts": panels})
+
+    @admin.display(description="metrics")
+    def metrics_table(self, run):
+        return _table(run.evaluation)
+
+    @admin.display(description="parameters")
+    def parameters_table(self, run):
+        version = getattr(run, "model_version", None)
+        return _table({**(version.parameters if version else {}), **run.parameters})
 
     @admin.display(description="epochs")
     def epoch_table(self, run):
         if not run.epochs:
             return "–"
-        columns = [name for name in ["phase", "tower", "epoch", *LOSSES, *VALIDATION, "seconds"]
-                   if any(name in entry for entry in run.epochs)]
+        names = list(dict.fromkeys(name for entry in run.epochs for name in entry))
+        columns = [*(n for n in ("phase", "tower", "epoch") if n in names),
+                   *(n for n in names if n not in ("phase", "tower", "epoch", "seconds")),
+                   *(n for n in ("seconds",) if n in names)]
         header = format_html_join("", "<th>{}</th>", ((name,) for name in columns))
         rows = format_html_join("", "<tr>{}</tr>", (
             (format_html_join("", "<td>{}</td>", ((_cell(entry.get(name)),) for name in columns)),)
             for entry in run.epochs))
-        return format_html("<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>", header, rows)
+        return format_html('<details class="epochs"><summary>{} epochs</summary><div class="epoch-scroll"><table>'
+                           "<thead><tr>{}</tr></thead><tbody>{}</tbody></table></div></details>",
+                           len(run.epochs), header, rows)
 
     def get_urls(self):
         retrain = self.admin_site.admin_view(require_POST(self.retrain_view))
         return [path("retrain/", retrain, name="ml_trainingrun_retrain"), *super().get_urls()]
 
     def changelist_view(self, request, extra_context=None):
-        return super().changelist_view(request, {**(extra_context or {}), "kinds": ModelKind.choices})
+        kinds = [(kind, label, why_not_trainable(kind)) for kind, label in ModelKind.choices]
+        return super().changelist_view(request, {**(extra_context or {}), "kinds": kinds})
 
     def retrain_view(self, request):
         """Start a run of the posted kind, or show the one already queued or running."""
@@ -75,6 +97,9 @@ class TrainingRunAdmin(ReadOnlyAdmin):
         kind = request.POST.get("kind")
         if kind not in ModelKind.values:
             messages.error(request, f"Unknown model kind {kind!r}.")
+            return redirect("admin:ml_trainingrun_changelist")
+        if reason := why_not_trainable(kind):
+            messages.error(request, f"Cannot train {ModelKind(kind).label}: {reason}.")
             return redirect("admin:ml_trainingrun_changelist")
         try:
             run, created = runs.start_run(kind, user=request.user)
@@ -89,21 +114,52 @@ class TrainingRunAdmin(ReadOnlyAdmin):
 
 
 def _cell(value):
-    return f"{value:.4f}" if isinstance(value, float) else ("" if value is None else value)
+    """A number to 4 significant digits (0.8123, 12.35, 1.235e+05); other values as they are."""
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return "" if value is None else value
+
+
+def _table(values: dict):
+    """A dict as a two-column table, numbers rounded (nested values as text)."""
+    if not values:
+        return "–"
+    rows = format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", ((name, _cell(value)) for name, value in
+                                                                     sorted(values.items())))
+    return format_html('<table class="key-values"><tbody>{}</tbody></table>', rows)
 
 
 @admin.register(ModelVersion)
 class ModelVersionAdmin(ReadOnlyAdmin):
-    list_display = ["id", "kind", "is_active", "summary", "dimensions", "training_run", "created_at", "activated_at"]
+    list_display = ["id", "kind", "is_active", "summary", "run", "activated_at"]
     list_filter = ["kind", "is_active"]
     list_select_related = ["training_run"]
     actions = ["activate_selected"]
     change_list_template = "admin/ml/modelversion/change_list.html"
 
+    readonly_fields = ["metrics_table", "parameters_table"]
+    exclude = ["evaluation", "parameters"]
+
     @admin.display(description="evaluation")
     def summary(self, version):
         shown = [(name, value) for name, value in version.evaluation.items() if isinstance(value, float)]
-        return ", ".join(f"{name} {value:.4f}" for name, value in shown[:4]) or "–"
+        return ", ".join(f"{name} {value:.3g}" for name, value in shown[:3]) or "–"
+
+    @admin.display(description="run", ordering="training_run")
+    def run(self, version):
+        return f"#{version.training_run_id}" if version.training_run_id else "–"
+
+    @admin.display(description="metrics")
+    def metrics_table(self, version):
+        return _table(version.evaluation)
+
+    @admin.display(description="parameters")
+    def parameters_table(self, version):
+        return _table(version.parameters)
+
+    def get_readonly_fields(self, request, obj=None):
+        hidden = set(self.exclude)
+        return [f.name for f in self.model._meta.fields if f.name not in hidden] + list(self.readonly_fields)
 
     @admin.action(description="Activate the selected version (serving switches to it)",
                   permissions=["change"])
@@ -121,7 +177,10 @@ class ModelVersionAdmin(ReadOnlyAdmin):
 
     def changelist_view(self, request, extra_context=None):
         active = {version.kind: version for version in ModelVersion.objects.filter(is_active=True)}
-        kinds = [(kind, label, active.get(kind)) for kind, label in ModelKind.choices]
+        earlier = set(ModelVersion.objects.filter(is_active=False, activated_at__isnull=False)
+                      .values_list("kind", flat=True).distinct())
+        kinds = [(kind, label, active.get(kind), None if kind in earlier else "no earlier version to roll back to")
+                 for kind, label in ModelKind.choices]
         return super().changelist_view(request, {**(extra_context or {}), "kinds": kinds})
 
     def roll_back_view(self, request):

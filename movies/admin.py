@@ -1,15 +1,19 @@
 """Django admin for the catalog, ratings and import jobs, with a form that starts an import."""
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.html import format_html, format_html_join
 
 from movies import jobs
+from movies.importers.errors import ImportFailed
+from movies.importers.sources import check_web_source
 from movies.models import Genre, ImportJob, Movie, MovieLensAccount, Rating, Tag, WikiLink
 from movies.stats import refresh_stats
-from recsite.work_admin import cancel_queued, percent_done
+from recsite.work_admin import cancel_queued, created, state
 
 
 @admin.register(Genre)
@@ -74,23 +78,67 @@ class MovieLensAccountAdmin(admin.ModelAdmin):
 
 
 class ImportForm(forms.Form):
+    """What the importer accepts from the web (as the API): http(s) URLs, and paths inside IMPORT_ROOTS."""
+
     kind = forms.ChoiceField(choices=ImportJob.Kind.choices, initial=ImportJob.Kind.MOVIELENS)
-    source = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
-                             help_text="A path on the worker's machine (directory, .zip, dump file) or an http(s) URL; "
-                                       "for Wikipedia, all the parts of a dump, one a line.")
+    source = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 3, "cols": 80}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        roots = " or ".join(str(root) for root in settings.IMPORT_ROOTS)
+        self.fields["source"].help_text = (f"An http(s) URL, or a path under {roots} (IMPORT_ROOTS) on the worker's "
+                                           "machine: a directory, .zip or dump file; for Wikipedia, all the parts "
+                                           "of a dump, one a line.")
+
+    def clean_source(self):
+        sources = [line.strip() for line in self.cleaned_data["source"].splitlines() if line.strip()]
+        if not sources:
+            raise forms.ValidationError("Give a URL or a path.")
+        errors = []
+        for source in sources:
+            try:
+                check_web_source(source)
+            except ImportFailed as error:
+                errors.append(str(error))
+        if errors:
+            raise forms.ValidationError(errors)
+        return "\n".join(sources)
 
 
 @admin.register(ImportJob)
 class ImportJobAdmin(admin.ModelAdmin):
-    list_display = ["id", "kind", "source", "status", "stage", percent_done, "created_at", "finished_at"]
+    """Import jobs: a list that fits a laptop's width, a read-only page per job (no Save: the worker writes it)
+    with its counts as a table, and the form that starts one."""
+
+    list_display = ["id", "kind", "short_source", state, created]
+    list_display_links = ["id", "short_source"]
     list_filter = ["kind", "status"]
     actions = [cancel_queued]
-    readonly_fields = [field.name for field in ImportJob._meta.fields]
+    fields = [("kind", "status"), "source", "stage", "progress", "error", "counts_table", "options",
+              ("created_by", "created_at"), ("started_at", "finished_at")]
+    readonly_fields = [*(field.name for field in ImportJob._meta.fields), "counts_table"]
     change_list_template = "admin/movies/importjob/change_list.html"
     change_form_template = "admin/movies/importjob/change_form.html"
 
     def has_add_permission(self, request):
         return False  # jobs are started by the import form below (or the import command), never typed in
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request)  # the list's Cancel action, no Save
+
+    @admin.display(description="source")
+    def short_source(self, job):
+        return _shortened(job.source.splitlines()[0] if job.source else "", 44) + (
+            f" (+{len(job.source.splitlines()) - 1})" if len(job.source.splitlines()) > 1 else "")
+
+    @admin.display(description="counts")
+    def counts_table(self, job):
+        if not job.counts:
+            return "–"
+        rows = format_html_join("", "<tr><th>{}</th><td>{}</td></tr>",
+                                ((name, f"{value:,}" if isinstance(value, int) else value)
+                                 for name, value in job.counts.items()))
+        return format_html('<table class="key-values"><tbody>{}</tbody></table>', rows)
 
     def get_urls(self):
         return [path("start/", self.admin_site.admin_view(self.start_view), name="movies_importjob_start"),
@@ -102,10 +150,18 @@ class ImportJobAdmin(admin.ModelAdmin):
             raise PermissionDenied
         form = ImportForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            source = "\n".join(line.strip() for line in form.cleaned_data["source"].splitlines() if line.strip())
-            job = jobs.queue_import(source=source, kind=form.cleaned_data["kind"], user=request.user)
+            job = jobs.queue_import(source=form.cleaned_data["source"], kind=form.cleaned_data["kind"],
+                                    user=request.user)
             messages.success(request, f"Queued {job}: a worker will start it.")
             return redirect("admin:movies_importjob_change", job.pk)
         context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
                    "title": "Start an import"}
         return TemplateResponse(request, "admin/movies/importjob/start.html", context)
+
+
+def _shortened(text: str, length: int) -> str:
+    """At most `length` characters, the middle of a long one cut out (a URL keeps its host and file name)."""
+    if len(text) <= length:
+        return text
+    half = (length - 1) // 2
+    return f"{text[:half]}…{text[-half:]}"

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from movies.search import SearchKey, TrigramIndex
 from recsite.work import Work
 
 RATING_VALUES = [step / 2 for step in range(1, 11)]  # 0.5, 1.0, ... 5.0
@@ -38,6 +39,9 @@ class Movie(models.Model):
     wikipedia_title = models.CharField(max_length=255, unique=True, null=True, blank=True)
     wikipedia_page_id = models.PositiveBigIntegerField(unique=True, null=True, blank=True)
     directors = models.JSONField(default=list, blank=True, help_text="From the Wikipedia infobox.")
+    # What title search compares (movies/search.py): kept by the database itself, whatever writes the title.
+    search_key = models.GeneratedField(expression=SearchKey("title"), output_field=models.TextField(),
+                                       db_persist=True)
 
     # Denormalized from the ratings (movies/stats.py), so that pages sort and show them without aggregating the
     # ratings table: kept current by the rating service and refreshed for every movie after each import.
@@ -50,7 +54,8 @@ class Movie(models.Model):
     class Meta:
         ordering = ["title", "year"]
         indexes = [models.Index(fields=["title"]),
-                   models.Index(fields=["-num_ratings", "id"], name="movie_popularity_idx")]
+                   models.Index(fields=["-num_ratings", "id"], name="movie_popularity_idx"),
+                   TrigramIndex(fields=["search_key"], name="movie_search_key_trgm")]
 
     def __str__(self):
         return f"{self.title} ({self.year})" if self.year else self.title

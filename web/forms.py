@@ -2,6 +2,7 @@
 from django import forms
 
 from movies.models import RATING_VALUES
+from movies.search import clean_query
 from web import selectors
 
 
@@ -23,15 +24,31 @@ class FilterForm(forms.Form):
         return {"genre": data.get("genre") or "", "decade": data.get("decade")}
 
 
+class SearchField(forms.CharField):
+    """A search box: a control character (a NUL from "?q=%00" among them) becomes U+FFFD instead of failing the
+    form, so that such a query finds nothing rather than being dropped and showing the whole catalog."""
+
+    def to_python(self, value):
+        return clean_query(super().to_python(value))
+
+
 class BrowseForm(FilterForm):
-    q = forms.CharField(required=False, max_length=200, label="Search titles")
-    sort = forms.ChoiceField(required=False, choices=list(selectors.SORTS.items()))
+    q = SearchField(required=False, max_length=200, label="Search titles")
+    sort = forms.ChoiceField(required=False)
     tag = forms.CharField(required=False, max_length=255, label="Tag")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        searching = bool(clean_query(self.data.get("q", "")))
+        # The menu offers the orders that apply and shows the one in force: Relevance only with a query.
+        self.fields["sort"].choices = [(key, label) for key, label in selectors.SORTS.items()
+                                       if searching or key != "relevance"]
+        self.fields["sort"].initial = "relevance" if searching else "popular"
 
     def filters(self) -> dict:
         filters = super().filters()
         data = getattr(self, "cleaned_data", {})
-        return {**filters, "query": (data.get("q") or "").strip(), "sort": data.get("sort") or "popular",
+        return {**filters, "query": data.get("q") or "", "sort": data.get("sort") or self.fields["sort"].initial,
                 "tag": " ".join((data.get("tag") or "").split())}
 
 

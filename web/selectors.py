@@ -6,12 +6,10 @@ cached for a few minutes, the home rows' choice of movies for one, and a movie's
 versions. Picks and predicted ratings come from ml/recommendations.py.
 """
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import connection
-from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, QuerySet, Value
+from django.db.models import Count, ExpressionWrapper, F, FloatField, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -20,6 +18,7 @@ from ml import serving
 from ml.models import ModelKind
 from ml.recommendations import similar_to
 from movies.models import Genre, Movie, Rating
+from movies.search import search
 from movies.tags import tag_key
 
 LIST_CACHE_SECONDS = 300
@@ -27,10 +26,9 @@ TOP_RATED_MIN_VOTES = 20
 # A rating sort that trusts a movie's own average more the more ratings it has (a Bayesian average: the
 # average of PRIOR_VOTES imaginary ratings of PRIOR_MEAN stars mixed in).
 PRIOR_VOTES, PRIOR_MEAN = 10, 3.5
-# Not German's "die": "die hard" must keep its first word.
-ARTICLES = ("the ", "a ", "an ", "le ", "la ", "les ", "l'", "el ", "los ", "las ", "il ")
-SORTS = {"popular": "Most rated", "rating": "Highest rated", "newest": "Newest", "oldest": "Oldest",
-         "title": "Title"}
+# "Relevance" (movies/search.py) only with a query; "Most rated" is the order without one.
+SORTS = {"relevance": "Relevance", "popular": "Most rated", "rating": "Highest rated", "newest": "Newest",
+         "oldest": "Oldest", "title": "Title"}
 
 
 CARD_FIELDS = ("id", "title", "year", "num_ratings", "mean_rating")
@@ -50,8 +48,13 @@ def top_rated(k: int = 12) -> list[Movie]:
     return list(movies[:k])
 
 
+# "Recently added" shows movies people have seen, not the one-rating obscurities of the latest import.
+RECENT_MIN_RATINGS = 5
+
+
 def recently_added(k: int = 12) -> list[Movie]:
-    return list(movie_cards().order_by("-created_at", "-year", "-id")[:k])
+    movies = movie_cards().filter(num_ratings__gte=RECENT_MIN_RATINGS)
+    return list(movies.order_by("-created_at", "-year", "-id")[:k])
 
 
 ROWS_CACHE_SECONDS = 60
@@ -90,20 +93,10 @@ def decades() -> list[int]:
     return cache.get_or_set("web:decades", load, LIST_CACHE_SECONDS)
 
 
-def plain(text: str) -> str:
-    """Lower case, accents off, a leading article off: what search compares ("Le Fabuleux…" → "fabuleux…")."""
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    text = " ".join(text.lower().split())
-    for article in ARTICLES:
-        if text.startswith(article) and len(text) > len(article):
-            return text[len(article):]
-    return text
-
-
-def browse(*, query: str = "", genre: str = "", decade: int | None = None, sort: str = "popular",
+def browse(*, query: str = "", genre: str = "", decade: int | None = None, sort: str = "",
            tag: str = "") -> QuerySet:
-    """Movies matching a title search (case, accents and leading articles ignored; on PostgreSQL also small typos
-    by trigram similarity), a genre, a decade and a tag, in the given order (best match first when searching)."""
+    """Movies matching a title search (movies/search.py: ranked, accents, articles and small typos forgiven), a
+    genre, a decade and a tag, in the given order: with a query, by relevance unless another order is asked for."""
     movies = movie_cards()
     if genre:
         movies = movies.filter(genres__name=genre)
@@ -111,18 +104,11 @@ def browse(*, query: str = "", genre: str = "", decade: int | None = None, sort:
         movies = movies.filter(year__gte=decade, year__lt=decade + 10)
     if tag:
         movies = with_tag(movies, tag)
-    words = plain(query)
-    order = _ordering(sort)
-    if words and connection.vendor == "postgresql":
-        from django.contrib.postgres.search import TrigramWordSimilarity
-
-        movies = movies.annotate(match=TrigramWordSimilarity(Value(words), "title__unaccent"))
-        movies = movies.filter(Q(title__unaccent__icontains=words) | Q(match__gte=0.5))
-        if sort == "popular":  # a search's own order: the best match first, popular ones among equals
-            order = ["-match", *order]
-    elif words:
-        movies = movies.filter(title__icontains=words)
-    return movies.order_by(*order)
+    if query:
+        movies = search(movies, query)
+        if sort in ("", "relevance"):
+            return movies
+    return movies.order_by(*_ordering(sort))
 
 
 def with_tag(movies: QuerySet, tag: str) -> QuerySet:
@@ -219,17 +205,20 @@ def with_rated_marks(html: str, user) -> str:
     return mark_safe(RATED_MARKER.sub(mark, html))
 
 
-def neighbours_html(movie: Movie) -> str:
-    """The movie page's two neighbour lists with their bars (link model; CF), as HTML: the same for everyone, so
-    rendered once per movie and pair of active model versions and then reused."""
+def neighbours_html(movie: Movie, *, staff: bool = False) -> str:
+    """The movie page's two neighbour lists with their bars (link model; CF), as HTML: the same for everyone
+    (staff also see how to train a missing model), so rendered once per movie, pair of active model versions and
+    staff or not, then reused."""
     links = serving.served(ModelKind.LINKS, serving.RATING)
     ratings = serving.served(ModelKind.RATINGS, serving.RANKING)
-    key = f"web:neighbours:{movie.pk}:{links.version_id if links else 0}:{ratings.version_id if ratings else 0}"
+    key = (f"web:neighbours:{movie.pk}:{links.version_id if links else 0}:{ratings.version_id if ratings else 0}"
+           f":{int(staff)}")
     html = cache.get(key)
     if html is None:
         html = render_to_string("web/_movie_neighbours.html", {
             "similar": similar_to(movie=movie, k=NEIGHBOURS, kind=ModelKind.LINKS),
             "also_liked": similar_to(movie=movie, k=NEIGHBOURS, kind=ModelKind.RATINGS),
+            "staff": staff,
         })
         cache.set(key, html, NEIGHBOURS_CACHE_SECONDS)
     return mark_safe(html)

@@ -2,14 +2,14 @@
 from django.db.models import F
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import filters, viewsets
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from api.caching import shared_response
-from api.filters import YEAR_PARAMETERS, MovieFilter
+from api.filters import YEAR_PARAMETERS, MovieFilter, OrderingFilter, RankedSearchFilter
 from api.serializers.movies import (
     MovieDetailSerializer,
     MovieSerializer,
@@ -19,9 +19,12 @@ from api.serializers.movies import (
 from ml.recommendations import similar_to
 from movies.models import Movie
 
-SEARCH = OpenApiParameter("search", str, description="Words that must all be in the title (any case).")
+SEARCH = OpenApiParameter("search", str, description="Title search, ranked: exact and prefix matches first, then "
+                                                     "similar titles (case, accents, leading articles and small "
+                                                     "typos ignored; a year such as 'alien 1979' is matched too).")
 ORDERING = OpenApiParameter("ordering", str, description="title, year, rating_count or average_rating; a leading "
-                                                         "- for descending; several with commas: -rating_count,title.")
+                                                         "- for descending; several with commas: -rating_count,title. "
+                                                         "Default: by relevance with a search, else by title.")
 
 
 @extend_schema_view(
@@ -41,9 +44,8 @@ class MovieViewSet(viewsets.ReadOnlyModelViewSet):
     # The statistics the rating service keeps on each movie (movies/stats.py): no request aggregates the ratings.
     queryset = (Movie.objects.annotate(rating_count=F("num_ratings"), average_rating=F("mean_rating"))
                 .prefetch_related("genres"))
-    filter_backends = [DjangoFilterBackend, filters.SearchFilter, filters.OrderingFilter]
+    filter_backends = [DjangoFilterBackend, RankedSearchFilter, OrderingFilter]
     filterset_class = MovieFilter
-    search_fields = ["title"]
     ordering_fields = ["title", "year", "rating_count", "average_rating"]
     ordering = ["title", "id"]
 

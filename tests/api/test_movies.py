@@ -43,8 +43,19 @@ def test_one_movie_carries_its_wikipedia_lead_and_infobox_facts(anonymous, catal
     assert "article" not in anonymous.get("/api/movies/").json()["results"][0]  # lists stay light
 
 
-def test_movies_are_searched_by_every_word_of_the_title_ignoring_case(anonymous, catalog):
-    assert titles(anonymous.get("/api/movies/", {"search": "SCIFI 11"})) == ["Scifi 11"]
+def test_movies_are_searched_ranked_by_relevance_ignoring_case(anonymous, catalog):
+    assert titles(anonymous.get("/api/movies/", {"search": "SCIFI 11"}))[0] == "Scifi 11"
+
+
+def test_a_search_with_an_ordering_follows_the_ordering(anonymous, catalog):
+    found = titles(anonymous.get("/api/movies/", {"search": "scifi 11", "ordering": "-title"}))
+    assert found == sorted(found, reverse=True) and "Scifi 11" in found
+
+
+@pytest.mark.parametrize("search", ["\x00", "%00", "!!"])
+def test_a_search_of_no_letter_or_a_nul_finds_nothing(anonymous, catalog, search):
+    response = anonymous.get("/api/movies/", {"search": search})
+    assert response.status_code == 200 and response.json()["count"] == 0
 
 
 @pytest.mark.parametrize("query, expected", [

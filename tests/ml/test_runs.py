@@ -1,4 +1,6 @@
 """Training runs: one per kind at a time, and every run ends succeeded or failed with a reason."""
+import io
+
 import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
@@ -31,10 +33,43 @@ def test_a_ratings_run_without_ratings_fails_and_says_why():
     assert not ModelVersion.objects.exists()
 
 
-def test_retrain_command_fails_with_the_reason():
-    with pytest.raises(CommandError, match="no Wikipedia links .* import a Wikipedia dump first"):
+def test_retrain_command_refuses_a_kind_without_data_with_the_reason():
+    with pytest.raises(CommandError, match="no Wikipedia links yet: import a Wikipedia dump first"):
         call_command("retrain", "links", verbosity=0)
-    assert TrainingRun.objects.get().status == TrainingRun.Status.FAILED
+    assert not TrainingRun.objects.exists()
+
+
+def test_retrain_all_without_any_data_fails_naming_what_it_skipped():
+    with pytest.raises(CommandError, match="nothing to train: ratings, links skipped"):
+        call_command("retrain", "all", stdout=io.StringIO())
+
+
+def test_retrain_help_describes_each_kind():
+    from ml.management.commands.retrain import Command
+
+    text = Command().create_parser("manage.py", "retrain").format_help()
+    assert all(f"\n  {kind} " in text for kind in ("ratings", "links", "all")) and "Wikipedia" in text
+
+
+def test_retrain_all_trains_what_it_can_says_what_it_skipped_and_prints_a_line_per_stage(release, monkeypatch,
+                                                                                        output_dirs):
+    from movies.importers.movielens import import_movielens
+
+    import_movielens(str(release.path))
+    execute = runs.execute_run
+
+    def small(run_id, **kwargs):  # the real run, with small parameters
+        TrainingRun.objects.filter(pk=run_id).update(parameters=SMALL)
+        return execute(run_id, **kwargs)
+
+    monkeypatch.setattr(runs, "execute_run", small)
+    out = io.StringIO()
+    call_command("retrain", "all", stdout=out)  # no CommandError: exit status 0
+    text = out.getvalue()
+    assert "links: skipped, no Wikipedia links yet" in text and "trained ratings; skipped links." in text
+    stages = [line for line in text.splitlines() if line.startswith("ratings: ") and "%" in line]
+    assert len(stages) >= 3 and "\r" not in text  # a line per stage, no bar redrawn in place
+    assert ModelVersion.objects.get(is_active=True).kind == ModelKind.RATINGS
 
 
 @pytest.fixture

@@ -13,10 +13,11 @@ import pytest
 import requests
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from ml.models import TrainingRun
-from movies.models import ImportJob, Movie
+from movies.models import ImportJob, Movie, Rating, WikiLink
 from tests.conftest import PRODUCTION_LIKE, ROOT, database_url, free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -94,6 +95,7 @@ def test_with_redis_down_starting_a_retrain_or_import_in_the_api_is_a_503_that_s
 
 
 def test_with_redis_down_the_admin_retrain_button_says_the_queue_is_unavailable(live_site, redis_down, grace):
+    WikiLink.objects.create(movie=Movie.objects.create(title="Linked"), target="Film noir")  # something to train on
     browser = Browser(live_site(**redis_down), grace)
 
     response = browser.post_form("/admin/ml/trainingrun/retrain/", "/admin/ml/trainingrun/", {"kind": "links"})
@@ -114,6 +116,8 @@ def test_with_redis_down_rating_writes_still_work_unthrottled(live_site, redis_d
 
 @pytest.mark.parametrize("command", [["retrain", "ratings", "--async"], ["import_movielens", "/x", "--async"]])
 def test_with_redis_down_commands_that_queue_say_so(transactional_db, redis_down, command):
+    Rating.objects.create(user=get_user_model().objects.create_user("rater", is_active=False),
+                          movie=Movie.objects.create(title="Rated"), value=4.0, rated_at=timezone.now())
     env = {**os.environ, "DATABASE_URL": database_url(), **redis_down}
     result = subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, capture_output=True,
                             text=True, timeout=60)

@@ -122,3 +122,45 @@ def test_browse_numbers_its_pages_around_the_current_one(client, db):
     assert shown == ["1", "…", "4", "5", "6", "7", "8", "…", "12"]
     assert '<span class="current" aria-current="page">6</span>' in nav
     assert 'href="?sort=title&amp;page=5" rel="prev"' in nav and 'href="?sort=title&amp;page=7" rel="next"' in nav
+
+
+def sort_menu(response):
+    """The sort menu's options and the one selected, as the page shows them."""
+    html = response.content.decode()
+    menu = re.search(r'<select name="sort".*?</select>', html, re.S).group()
+    options = re.findall(r'<option value="(\w+)"( selected)?>([^<]+)</option>', menu)
+    selected = [label for _, chosen, label in options if chosen] or [options[0][2]]  # a browser shows the first
+    return [label for _, _, label in options], selected[0]
+
+
+def test_search_is_sorted_by_relevance_and_the_menu_says_so(client, classics):
+    Movie.objects.create(title="Godfather Blues", year=2010, num_ratings=1000)  # the most rated, a weaker match
+    response = client.get(reverse("browse"), {"q": "godfather"})
+    labels, shown = sort_menu(response)
+    assert titles(response)[0] == "The Godfather" and shown == "Relevance" and labels[0] == "Relevance"
+
+
+def test_search_sorted_by_most_rated_follows_the_number_of_ratings(client, classics):
+    Movie.objects.create(title="Godfather Blues", year=2010, num_ratings=1000)
+    response = client.get(reverse("browse"), {"q": "godfather", "sort": "popular"})
+    assert titles(response)[0] == "Godfather Blues" and sort_menu(response)[1] == "Most rated"
+
+
+def test_browse_without_a_query_offers_no_relevance_and_shows_most_rated(client, classics):
+    for params in ({}, {"sort": "relevance"}):
+        response = client.get(reverse("browse"), params)
+        labels, shown = sort_menu(response)
+        assert "Relevance" not in labels and shown == "Most rated" and titles(response)[0] == "The Godfather"
+
+
+@pytest.mark.parametrize("query", ["\x00", "%00", "\x00\x00godfather"])
+def test_search_with_a_nul_or_a_percent_escape_neither_fails_nor_shows_the_catalog(client, classics, query):
+    response = client.get(reverse("browse"), {"q": query})
+    assert response.status_code == 200 and len(titles(response)) < 5
+    assert all("Godfather" in title for title in titles(response))
+
+
+def test_search_forgives_a_typo_but_not_a_look_alike(client, db):
+    for title in ("The Matrix", "Matilda", "Match Point"):
+        Movie.objects.create(title=title, year=2000, num_ratings=10)
+    assert titles(client.get(reverse("browse"), {"q": "matrx"})) == ["The Matrix"]

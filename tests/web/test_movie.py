@@ -37,12 +37,27 @@ def test_movie_page_lists_neighbours_with_bars_never_the_movie_itself(as_viewer,
     assert page.context["predicted"] is not None and "We think you'd give it" in html
 
 
-def test_movie_page_without_a_link_model_says_how_to_import_wikipedia(client, catalog):
+def test_movie_page_without_a_link_model_tells_staff_how_to_import_wikipedia(as_staff, catalog):
     activate_models(catalog, links=False)
-    page = client.get(reverse("movie", args=[catalog["scifi"][0].pk]))
+    page = as_staff.get(reverse("movie", args=[catalog["scifi"][0].pk]))
     html = page.content.decode()
-    assert "No link model yet" in html and "import_wikipedia" in html
+    assert "no link model yet" in html and "import_wikipedia" in html
     assert html.count('class="bar"') == 10
+
+
+@pytest.mark.parametrize("who", ["anonymous", "viewer"])
+def test_movie_page_without_a_link_model_shows_visitors_no_instructions(client, viewer, catalog, who):
+    activate_models(catalog, links=False)
+    if who == "viewer":
+        client.force_login(viewer)
+    html = client.get(reverse("movie", args=[catalog["scifi"][0].pk])).content.decode()
+    assert "link model" not in html and "manage.py" not in html and "Similar movies" not in html
+    assert "Viewers also liked" in html and html.count('class="bar"') == 10
+
+
+def test_movie_page_lets_the_script_refresh_the_predicted_rating(as_viewer, viewer, models):
+    html = as_viewer.get(reverse("movie", args=[models["scifi"][0].pk])).content.decode()
+    assert f'class="predicted" data-api="/api/me/predicted/{models["scifi"][0].pk}/"' in html
 
 
 def test_movie_page_shows_your_rating_checked(as_viewer, viewer, catalog):
@@ -63,13 +78,21 @@ def test_unknown_movie_is_404(client, db):
     assert client.get(reverse("movie", args=[999999])).status_code == 404
 
 
+def test_unknown_movie_without_debug_is_the_sites_own_404_page(client, db, settings):
+    settings.DEBUG = False
+    page = client.get(reverse("movie", args=[999999]))
+    html = page.content.decode()
+    assert page.status_code == 404 and "Not found" in html and "recsite" in html and 'href="/movies/"' in html
+    assert "Django" not in html and "URLconf" not in html
+
+
 def test_neighbour_lists_follow_a_newly_activated_model(client, catalog):
     """The lists are rendered once per movie and model versions: activating another version shows its lists."""
     activate_models(catalog, links=False)
     url = reverse("movie", args=[catalog["scifi"][0].pk])
-    assert "No link model yet" in client.get(url).content.decode()
+    assert "Similar movies" not in client.get(url).content.decode()
     activate_models(catalog)
-    assert "No link model yet" not in client.get(url).content.decode()
+    assert "Similar movies" in client.get(url).content.decode()
 
 
 def test_movie_page_shows_the_wikipedia_lead_and_infobox_escaped(client, catalog, django_assert_max_num_queries):
@@ -138,3 +161,8 @@ def test_neighbour_lists_mark_the_movies_you_rated(as_viewer, viewer, models, dj
     assert also_liked.count("rated-mark") == 2 and "<!--rated:" not in html
     from django.test import Client
     assert "rated-mark" not in Client().get(url).content.decode()  # the same cached lists, no marks for visitors
+
+
+def test_movie_page_shows_no_template_comment(client, models):
+    html = client.get(reverse("movie", args=[models["scifi"][0].pk])).content.decode()
+    assert "{#" not in html and "{% comment" not in html and "neighbours_html" not in html

@@ -47,7 +47,7 @@ def test_a_rating_shows_on_the_very_next_page(signed_in, models):
 
     assert response.status_code in (200, 201)
     after = signed_in.get(reverse("picks"))
-    assert rated.title not in picked_titles(after) and "From your 1 rating," in after.content.decode()
+    assert rated.title not in picked_titles(after) and ">1 rating</span>, as they are now" in after.content.decode()
 
 
 def test_a_rating_form_on_a_cached_page_carries_a_valid_csrf_token(redis_cache, viewer, models):

@@ -29,3 +29,14 @@ def test_a_select_escapes_its_choices_and_marks_the_chosen_one():
 def test_initials_skip_a_leading_article():
     assert web.initials("The Godfather: Part II") == "GP"
     assert web.initials("Amélie") == "A"
+
+
+def test_star_labels_use_the_singular_for_one_star(rf):
+    from types import SimpleNamespace
+
+    from web.templatetags.web import rating_widget
+
+    request = rf.get("/")
+    html = rating_widget({"request": request}, SimpleNamespace(pk=1, title="X"))
+    assert 'title="1 star"' in html and 'title="0.5 stars"' in html and 'title="4.5 stars"' in html
+    assert "1 stars" not in html

@@ -167,7 +167,7 @@ def movie_url(movie_or_id) -> str:
 
 def _radios() -> list[tuple[str, str, str]]:
     """Per radio: (value, label, CSS class) for 5, 4.5, … 0.5 (CSS shows them left to right)."""
-    return [(f"{stars:.1f}", f"{stars:g}", "half-r" if n % 2 else "half-l")
+    return [(f"{stars:.1f}", f"{stars:g} star{'' if stars == 1 else 's'}", "half-r" if n % 2 else "half-l")
             for n, stars in enumerate(reversed(RATING_VALUES), start=1)]
 
 
@@ -187,8 +187,8 @@ def rating_widget(context, movie, value=None, compact=False):
     checked = f"{value:.1f}" if value else None
     radios = "".join(
         f'<input type="radio" id="r{pk}-{n}" name="value" value="{stars}"{" checked" if stars == checked else ""}>'
-        f'<label for="r{pk}-{n}" class="{side}" title="{label} stars">'
-        f'<span class="sr-only">{label} stars</span></label>'
+        f'<label for="r{pk}-{n}" class="{side}" title="{label}">'
+        f'<span class="sr-only">{label}</span></label>'
         for n, (stars, label, side) in enumerate(RADIOS, start=1))
     return mark_safe(
         f'<form class="rate{" compact" if compact else ""}" data-rated="{"1" if value else "0"}" method="post" '

@@ -6,6 +6,7 @@ from movies.models import Movie
 from movies.tags import top_tags
 from web import selectors
 from web.page_cache import cached_page
+from web.templatetags.web import path_for
 
 
 @cached_page
@@ -24,5 +25,6 @@ def movie_detail(request, pk):
         "your_rating": your_rating,
         "mark": your_mark,
         "predicted": predicted_rating(user=user, movie=movie),
-        "neighbours": selectors.with_rated_marks(selectors.neighbours_html(movie), user),
+        "predicted_api": path_for("api:my-predicted-detail", movie.pk) if user.is_authenticated else "",
+        "neighbours": selectors.with_rated_marks(selectors.neighbours_html(movie, staff=user.is_staff), user),
     })

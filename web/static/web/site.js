@@ -35,9 +35,27 @@
     });
   }
 
+  // Every count of the user's ratings on the page follows them ("1 rating", "2 ratings"; "12" of a goal).
   function countRated(delta) {
-    var counter = document.getElementById("rated-count");
-    if (counter) counter.textContent = Math.max(0, parseInt(counter.textContent, 10) + delta);
+    document.querySelectorAll("[data-rated-count]").forEach(function (counter) {
+      var count = Math.max(0, parseInt(counter.dataset.ratedCount, 10) + delta);
+      counter.dataset.ratedCount = count;
+      var noun = count === 1 ? counter.dataset.one : counter.dataset.many;
+      counter.textContent = noun ? count + " " + noun : String(count);
+    });
+  }
+
+  // The movie page's "We think you'd give it N stars", asked again after each change of the user's ratings.
+  function refreshPredicted() {
+    var line = document.querySelector(".predicted[data-api]");
+    if (!line || !line.dataset.api) return;
+    fetch(line.dataset.api, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (!data || data.predicted_rating === null) { line.hidden = true; return; }
+        line.hidden = false;
+        line.querySelector("strong").textContent = data.predicted_rating.toFixed(1);
+      }).catch(function () {});
   }
 
   document.addEventListener("change", function (event) {
@@ -51,6 +69,7 @@
       show(form, parseFloat(input.value) + " ★ saved", "saved");
       if (!wasRated) countRated(1);
       form.dataset.rated = "1";
+      refreshPredicted();
       var clear = form.querySelector(".clear");
       if (clear) clear.hidden = false;
     }).catch(function (error) { show(form, error.message, "failed"); });
@@ -64,11 +83,13 @@
     send(form, "DELETE").then(function () {
       form.querySelectorAll("input[name=value]").forEach(function (radio) { radio.checked = false; });
       show(form, "Cleared", "saved");
-      form.dataset.rated = "0";
+      var wasRated = form.dataset.rated === "1";
       button.hidden = true;
       var row = form.closest(".rated li");
       if (row) row.classList.add("removed");
-      countRated(-1);
+      if (wasRated) countRated(-1);
+      form.dataset.rated = "0";
+      refreshPredicted();
     }).catch(function (error) { show(form, error.message, "failed"); });
   });
 
