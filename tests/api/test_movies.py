@@ -164,5 +164,7 @@ def test_movies_are_filtered_by_tag_in_any_case_and_a_movie_lists_its_tags(anony
     assert titles(anonymous.get("/api/movies/", {"tag": "TIME TRAVEL"})) == [first.title]
     assert titles(anonymous.get("/api/movies/", {"tag": "robots"})) == [first.title, second.title]
     assert anonymous.get("/api/movies/", {"tag": "nothing"}).json()["count"] == 0
+    found = titles(anonymous.get("/api/movies/", {"tag": "robots", "search": second.title.lower()}))
+    assert found[0] == second.title and set(found) <= {first.title, second.title}  # ranked within the tag
     assert anonymous.get(f"/api/movies/{first.pk}/").json()["tags"] == [
         {"name": "Time travel", "count": 2}, {"name": "robots", "count": 1}]
