@@ -28,8 +28,8 @@ KINDS = {"ratings": [ModelKind.RATINGS], "links": [ModelKind.LINKS], "all": [Mod
 HELP = """Retrain a recommendation model and activate the new version.
 
 kinds:
-  ratings  collaborative filtering from the ratings: the rating tower (predicted ratings) and the ranking tower
-           (picks, "Viewers also liked"); needs imported ratings (manage.py import_movielens)
+  ratings  collaborative filtering from the ratings: the rating tower (predicted ratings) and the spectral picks
+           model (picks, "Viewers also liked"); needs imported ratings (manage.py import_movielens)
   links    movie embeddings from the links of Wikipedia's film articles ("Similar movies"); needs an imported
            dump (manage.py import_wikipedia)
   all      every kind that has data to train on; the others are skipped with the reason. Exits 0 when at least
