@@ -1,25 +1,57 @@
-"""Filters of the movie list (django-filter): genre, decade and a range of years."""
+"""Filters of the movie list: genre, decade and a range of years (django-filter), search and ordering (DRF).
+
+All read their parameters strictly (api/query.py): each at most once, a year in plain digits, an ordering of
+known fields only. A bad value is a 400 naming the parameter, where DRF's own backends ignore it or fall back.
+"""
+import re
+
 import django_filters
 from django import forms
 from drf_spectacular.utils import OpenApiParameter, extend_schema_field
+from rest_framework import filters
+from rest_framework.exceptions import ValidationError
 
+from api.query import parse_integer, single_values
+from api.schema import NO_NUL
 from movies.models import Movie
 
 MAX_YEAR = 32767  # the year column is a small integer
 YEAR_SCHEMA = {"type": "integer", "minimum": 0, "maximum": MAX_YEAR}
+GENRE_MAX_LENGTH = 50
+GENRE_SCHEMA = {"type": "string", "maxLength": GENRE_MAX_LENGTH, "pattern": NO_NUL}
+
+
+class YearField(forms.IntegerField):
+    """A year in plain digits: `?year_min=` (empty) or `5.0` is an error, not "no filter" or 5."""
+
+    def to_python(self, value):
+        if value is None:  # not given
+            return None
+        number = parse_integer(value)
+        if number is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
 
 
 @extend_schema_field(YEAR_SCHEMA)
 class YearFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField
+    field_class = YearField
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, min_value=0, max_value=MAX_YEAR, **kwargs)
 
 
-class MovieFilter(django_filters.FilterSet):
-    genre = django_filters.CharFilter(field_name="genres__name", lookup_expr="iexact", max_length=50,
-                                      help_text="A genre name, e.g. Comedy (any case).")
+class StrictFilterSet(django_filters.FilterSet):
+    """A FilterSet whose parameters are each given once (a 400 otherwise)."""
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(None if data is None else single_values(data, self.base_filters), *args, **kwargs)
+
+
+class MovieFilter(StrictFilterSet):
+    # Not trimmed, so that the length is the schema's; empty is every genre.
+    genre = django_filters.CharFilter(field_name="genres__name", lookup_expr="iexact", max_length=GENRE_MAX_LENGTH,
+                                      strip=False, help_text="A genre name, e.g. Comedy (any case); empty for all.")
     decade = YearFilter(method="filter_decade", help_text="The first year of a decade, e.g. 1990.")
     year_min = YearFilter(field_name="year", lookup_expr="gte", help_text="Released in or after this year.")
     year_max = YearFilter(field_name="year", lookup_expr="lte", help_text="Released in or before this year.")
@@ -33,6 +65,54 @@ class MovieFilter(django_filters.FilterSet):
         return queryset.filter(year__gte=start, year__lt=start + 10)
 
 
-# The schema of a filter annotated with extend_schema_field drops its help text: the view documents them again.
-YEAR_PARAMETERS = [OpenApiParameter(name, YEAR_SCHEMA, description=field.extra["help_text"])
-                   for name, field in MovieFilter.base_filters.items() if isinstance(field, YearFilter)]
+# drf-spectacular's django-filter support drops the help text of an annotated filter and the length of a
+# CharFilter: the view documents them again.
+FILTER_PARAMETERS = [
+    OpenApiParameter(name, YEAR_SCHEMA if isinstance(field, YearFilter) else GENRE_SCHEMA,
+                     description=field.extra["help_text"])
+    for name, field in MovieFilter.base_filters.items()]
+
+
+class SearchFilter(filters.SearchFilter):
+    """DRF's search, with its one parameter given at most once and its errors under its name."""
+
+    search_description = "Words that must all be in the title (any case)."
+
+    def get_search_terms(self, request):
+        single_values(request.query_params, [self.search_param])
+        try:
+            return super().get_search_terms(request)
+        except ValidationError as error:  # a NUL character
+            raise ValidationError({self.search_param: error.detail}) from None
+
+    def get_schema_operation_parameters(self, view):
+        [parameter] = super().get_schema_operation_parameters(view)
+        parameter["schema"]["pattern"] = NO_NUL
+        return [parameter]
+
+
+class OrderingFilter(filters.OrderingFilter):
+    """`?ordering=` of the view's `ordering_fields`, each with an optional leading -, several with commas.
+
+    DRF's own ignores a field it does not know; here that is a 400 naming the parameter.
+    """
+
+    def get_ordering(self, request, queryset, view):
+        given = single_values(request.query_params, [self.ordering_param]).get(self.ordering_param)
+        if given is None:
+            return self.get_default_ordering(view)
+        terms = given.split(",")
+        known = [name for name, _ in self.get_valid_fields(queryset, view, {"request": request})]
+        unknown = [term for term in terms if term.removeprefix("-") not in known]
+        if unknown:
+            raise ValidationError({self.ordering_param: [
+                f"Cannot order by {unknown[0]!r}: use {', '.join(known)}, each with an optional leading -, "
+                "several with commas."]})
+        return terms
+
+    def get_schema_operation_parameters(self, view):
+        field = "-?(" + "|".join(re.escape(name) for name in view.ordering_fields) + ")"
+        return [{"name": self.ordering_param, "required": False, "in": "query",
+                 "description": f"{', '.join(view.ordering_fields)}; a leading - for descending; several with "
+                                "commas: -rating_count,title.",
+                 "schema": {"type": "string", "pattern": f"^{field}(,{field})*$"}}]

@@ -6,6 +6,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
+from api.errors import ErrorSerializer
+from api.query import read_query
 from api.serializers.me import (
     PickSerializer,
     PicksQuerySerializer,
@@ -26,7 +28,8 @@ SAVED = {201: OpenApiResponse(RatingSerializer, description="Created."),
 @extend_schema_view(
     list=extend_schema(summary="Your ratings", description="Newest first."),
     retrieve=extend_schema(summary="Your rating of a movie", parameters=[MOVIE]),
-    create=extend_schema(summary="Rate a movie", request=RatingCreateSerializer, responses=SAVED,
+    create=extend_schema(summary="Rate a movie", request=RatingCreateSerializer,
+                         responses={**SAVED, 404: OpenApiResponse(ErrorSerializer, description="No such movie.")},
                          description="Rating a movie you rated before changes that rating."),
     update=extend_schema(summary="Rate a movie (by its id)", parameters=[MOVIE], request=RatingUpdateSerializer,
                          responses=SAVED, description="Creates your rating of the movie or changes it."),
@@ -36,7 +39,9 @@ class MyRatingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     """Your ratings, addressed by movie id; writes go through movies.ratings."""
 
     serializer_class = RatingSerializer
-    lookup_field = "movie"
+    # Through the movie's id, whose lookups find nothing for an id past the column's range; the foreign key's
+    # own lookup sends any number to PostgreSQL, which fails on one past bigint.
+    lookup_field, lookup_url_kwarg = "movie__pk", "movie"
     http_method_names = ["get", "post", "put", "delete", "head", "options"]
 
     def get_queryset(self):
@@ -46,7 +51,11 @@ class MyRatingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def create(self, request):
         data = RatingCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._rate(data.validated_data["movie"], data.validated_data["value"])
+        movie_id = data.validated_data["movie"]
+        movie = Movie.objects.filter(pk=movie_id).first()
+        if movie is None:  # a well-formed request about a movie that is not there: 404, naming the field
+            raise NotFound({"movie": [f"No movie has the id {movie_id}."]})
+        return self._rate(movie, data.validated_data["value"])
 
     def update(self, request, movie=None):
         movie = get_object_or_404(Movie, pk=movie)
@@ -72,9 +81,8 @@ class MyPicksViewSet(viewsets.ViewSet):
                    description="Best first, never a movie you rated; the most rated movies until you rate some. "
                                "They follow your ratings at once, without waiting for a retrain.")
     def list(self, request):
-        query = PicksQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        options = {name: value for name, value in query.validated_data.items() if value != ""}
+        query = read_query(PicksQuerySerializer, request.query_params)
+        options = {name: value for name, value in query.items() if value != ""}
         if "decade" in options:
             options["decade"] -= options["decade"] % 10
         if "genre" in options:  # any case, as in the movie list

@@ -36,7 +36,7 @@ def test_put_of_the_same_movie_updates_never_duplicates(as_ada, ada, catalog):
     movie = catalog["romance"][1]
 
     created = as_ada.put(f"/api/me/ratings/{movie.pk}/", {"value": 1})
-    changed = as_ada.put(f"/api/me/ratings/{movie.pk}/", {"value": "5"})
+    changed = as_ada.put(f"/api/me/ratings/{movie.pk}/", {"value": 5.0})
 
     assert (created.status_code, changed.status_code) == (201, 200)
     assert Rating.objects.get(user=ada, movie=movie).value == 5.0
@@ -69,12 +69,24 @@ def test_rating_of_two_and_a_quarter_says_half_stars(as_ada, catalog):
     assert response.json()["error"]["message"] == "value: A rating is a whole or half number of stars."
 
 
-def test_rating_an_unknown_movie_is_a_field_error_on_post_and_not_found_on_put(as_ada, catalog):
+def test_rating_an_unknown_movie_is_not_found_naming_the_field_on_post(as_ada, catalog):
     posted = as_ada.post("/api/me/ratings/", {"movie": 999999, "value": 4})
     put = as_ada.put("/api/me/ratings/999999/", {"value": 4})
 
-    assert posted.status_code == 400 and list(fields(posted)) == ["movie"]
+    assert posted.status_code == 404 and posted.json()["error"] == {
+        "code": "not_found", "message": "movie: No movie has the id 999999.",
+        "fields": {"movie": ["No movie has the id 999999."]}}
     assert put.status_code == 404
+    assert not Rating.objects.exists()
+
+
+@pytest.mark.parametrize("body, field", [({"movie": "7", "value": 4}, "movie"), ({"movie": 7.0, "value": 4}, "movie"),
+                                         ({"movie": True, "value": 4}, "movie"), ({"value": "4.5"}, "value"),
+                                         ({"value": True}, "value")])
+def test_a_rating_is_json_numbers_not_strings_or_booleans(as_ada, catalog, body, field):
+    response = as_ada.post("/api/me/ratings/", {"movie": catalog["scifi"][0].pk, **body}, format="json")
+
+    assert response.status_code == 400 and list(fields(response)) == [field]
     assert not Rating.objects.exists()
 
 
