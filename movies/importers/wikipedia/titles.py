@@ -64,7 +64,7 @@ def link_title(raw: str) -> str | None:
     written; None if it is no valid title, a URL, or a section of the same page (`[[#Plot]]`)."""
     if "%" in raw:
         raw = unquote(raw, errors="replace")
-    if URL_PROTOCOL.match(raw.lstrip(" ")):
+    if (":" in raw or "//" in raw) and URL_PROTOCOL.match(raw.lstrip(" ")):
         return None
     text = _spaces(decode_references(raw))
     if text.startswith(":"):  # [[:Category:Films]]: a link to the page, not a category of this one
