@@ -75,7 +75,8 @@ def run_import(job_id: int, *, listeners=(), fan_out: bool = False) -> ImportJob
             counts = wikipedia.import_wikipedia(
                 job.source.splitlines(), work_dir=work_dir(job), progress=progress,
                 common_link_share=job.options.get("common_link_share"),
-                common_link_min_films=job.options.get("common_link_min_films"), part_bytes=job.options.get("part_bytes"))
+                common_link_min_films=job.options.get("common_link_min_films"),
+                part_bytes=job.options.get("part_bytes"))
         else:
             counts = import_movielens(job.source, progress=progress)
         _save(job, status=ImportJob.Status.SUCCEEDED, counts=counts, progress=1.0, stage="done",
