@@ -1,7 +1,8 @@
 """One error format for every API error: {"error": {"code", "message", "fields"}}.
 
-`fields` maps a field name (dotted for nested input, "non_field_errors" for the whole input) to its
-messages; it is empty for errors that are not about the input. Django ValidationErrors raised by
+`fields` maps a field name or query parameter (dotted for nested input, "non_field_errors" for the whole
+input) to its messages; it is empty for errors that are not about the input (a 404 or 403 about a named
+input, such as a rated movie that does not exist, names it too). Django ValidationErrors raised by
 the services (movies.ratings) come out the same way as the serializers' own. A task queue that
 cannot be reached is a 503 `queue_unavailable`; a database that cannot be reached, a 503
 `database_unavailable` (recsite/middleware.py).
@@ -52,11 +53,13 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
-    if isinstance(exc, ValidationError):
+    if isinstance(exc, ValidationError) or isinstance(getattr(exc, "detail", None), dict):
+        # An error about named input: a 400, or e.g. a 404 for {"movie": ["No movie with id 7."]}.
         fields = _flatten(exc.detail if isinstance(exc.detail, dict) else {NON_FIELD: exc.detail})
         first_field, messages = next(iter(fields.items()), (NON_FIELD, ["Invalid input."]))
         message = messages[0] if first_field == NON_FIELD else f"{first_field}: {messages[0]}"
-        body = {"code": "invalid", "message": message, "fields": fields}
+        code = "invalid" if isinstance(exc, ValidationError) else exc.default_code
+        body = {"code": code, "message": message, "fields": fields}
     else:
         code = exc.get_codes() if isinstance(exc, APIException) else "error"
         body = {"code": code if isinstance(code, str) else "error", "message": _text(response.data), "fields": {}}

@@ -1,5 +1,11 @@
 """Mixed traffic against the site while a retrain runs: zero errors, p99 latency, web memory over time.
 
+Open loop first (bench/open_loop.py, wrk2-style): requests leave on a fixed schedule whether or not earlier
+ones answered, latency counted from when each was due. With a retrain running the whole time: --rate (100/s)
+for --open-seconds, the bar (p99 ≤ 50 ms, no errors, web RSS flat); then a sweep of --sweep rates for
+--step-seconds each, up to the first whose p99 passes 100 ms; then the worker is stopped and the sweep runs
+again without a retrain. The closed-loop phases below (wrk) run only with --seconds.
+
 Throwaway PostgreSQL and Redis (bench/faults/throwaway.py) on loopback; MovieLens ml-latest-small from
 ../shared/data if it is there (else a generated release); a first small training so that picks and
 similar movies come from a model; 200 active users with 20 ratings each and API tokens. Then gunicorn
@@ -15,7 +21,8 @@ parameters is kept running (another is started whenever one ends), and wrk sends
 
 The web processes' memory is sampled every 30 s.
 
-    .venv/bin/python bench/load.py [--seconds 300] [--connections 32] [--rate 100] [--out bench/results/load.md]
+    .venv/bin/python bench/load.py [--open-seconds 60] [--sweep 150,200,250,300,400] [--step-seconds 20]
+                                   [--seconds 0] [--connections 32] [--rate 100] [--out bench/results/load.md]
 """
 import argparse
 import os
@@ -27,6 +34,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -44,12 +52,14 @@ from bench.faults.throwaway import (  # noqa: E402
     wait_until,
     worker,
 )
+from bench.open_loop import Result, send  # noqa: E402
 from bench.report import Report, machine  # noqa: E402
 
 SHARED_RELEASE = ROOT.parent / "shared" / "data" / "ml-latest-small"
 QUICK_TRAINING = {"max_epochs": 3}
 USERS, RATINGS_EACH = 200, 20
 P99_BAR_MS = 50
+SWEEP_P99_MS = 100
 ACCESS_FORMAT = "%(m)s %(U)s %(q)s %(s)s %(D)s"  # method, path, query, status, microseconds in the web process
 
 
@@ -78,10 +88,14 @@ def children(pid: int) -> list[int]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=300)
+    parser.add_argument("--open-seconds", type=float, default=60, help="the open-loop phase at --rate (0: none)")
+    parser.add_argument("--sweep", default="150,200,250,300,400",
+                        help="open-loop rates (requests/s) tried in turn, with and without a retrain ('': none)")
+    parser.add_argument("--step-seconds", type=float, default=20, help="seconds of each rate of the sweep")
+    parser.add_argument("--seconds", type=int, default=0, help="seconds of each closed-loop wrk phase (0: none)")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--rate", type=float, default=100,
-                        help="requests/s offered in the paced phase (0: no paced phase)")
+                        help="requests/s of the open-loop bar phase, and of wrk's paced phase (0: no paced phase)")
     parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument("--web-threads", type=int, default=4)
     parser.add_argument("--out", type=Path, default=Path("bench/results/load.md"))
@@ -93,7 +107,7 @@ def main() -> int:
     os.environ.update({key: env[key] for key in ("DATABASE_URL", "CELERY_BROKER_URL", "DATA_DIR", "DEBUG",
                                                  "SECRET_KEY", "ALLOWED_HOSTS")})
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "recsite.settings")
-    processes, stop, results = [], threading.Event(), []
+    processes, stop, results, open_results = [], threading.Event(), [], []
     try:
         manage(env, "migrate", "--no-input", "-v0")
         import django
@@ -160,7 +174,13 @@ def main() -> int:
         rss = [(0.0, rss_start)]
         sampler = threading.Thread(target=sample_rss, args=(web_pids, rss, stop, time.monotonic()), daemon=True)
         sampler.start()
-        phases = [("closed", 0.0)] + ([("paced", args.connections / args.rate * 1000)] if args.rate else [])
+        rates = [float(rate) for rate in args.sweep.split(",") if rate.strip()]
+        load_start = time.monotonic()
+        if args.open_seconds:
+            open_results.append(open_phase(base, args.rate, args.open_seconds, True, tokens, movie_ids, web_pids))
+        open_results += sweep(base, rates, args.step_seconds, True, tokens, movie_ids, web_pids)
+        phases = ([("closed", 0.0)] + ([("paced", args.connections / args.rate * 1000)] if args.rate else [])
+                  if args.seconds else [])
         for name, pause_ms in phases:
             log_start = (work / "access.log").stat().st_size
             started = time.monotonic()
@@ -171,11 +191,16 @@ def main() -> int:
                 log.seek(log_start)
                 server_times = by_kind(log)
             results.append((name, pause_ms, time.monotonic() - started, run.stdout, server_times))
-        rss.append((time.monotonic() - started, rss_mb(web_pids)))
+        rss.append((time.monotonic() - load_start, rss_mb(web_pids)))
         still_training = TrainingRun.objects.filter(status="running").exists()
         stop.set()
         trainer.join()
         statuses = dict(TrainingRun.objects.filter(pk__in=retrains).values_list("pk", "status"))
+        if rates:  # the same sweep without a retrain: the worker is stopped (its run is left unfinished)
+            processes[0].kill()
+            processes[0].wait()
+            time.sleep(5)
+            open_results += sweep(base, rates, args.step_seconds, False, tokens, movie_ids, web_pids)
         alive = web.poll() is None and all(Path(f"/proc/{pid}").exists() for pid in web_pids)
     finally:
         stop.set()
@@ -212,10 +237,12 @@ def main() -> int:
            "the default WORKER_NICENESS) retraining the ratings model with the product's parameters the whole "
            "time (a new run whenever one ended)")
     report(f"- Data: {source.name}, plus {USERS} active users with {RATINGS_EACH} ratings each and API tokens")
-    report(f"- Traffic: wrk, {args.connections} connections, bench/load.lua (20% browse, 15% search, 20% movie, 10% "
-           "similar, 15% picks, 15% rating writes, 5% home page), each request as a random user; first as fast as "
-           "the connections can go (each sends its next request as soon as the answer arrives), then paced (each "
-           "waits connections ÷ rate before its next request)")
+    report("- Open loop (bench/open_loop.py): requests on a fixed schedule (request i due at start + i ÷ rate), "
+           "each on an idle keep-alive connection or a new one, latency from when it was due; same mix")
+    if args.seconds:
+        report(f"- Closed loop: wrk, {args.connections} connections, bench/load.lua (the same mix); first as fast as "
+               "the connections can go (each sends its next request as soon as the answer arrives), then paced (each "
+               "waits connections ÷ rate before its next request)")
     report(f"- The load generator shares the machine's {os.cpu_count()} cores with the site, the database and the "
            "training")
     report()
@@ -227,7 +254,10 @@ def main() -> int:
         rows.append([label, f"{measured['requests']:,} ({measured['requests'] / elapsed:.0f}/s)",
                      f"**{measured['errors']}**", " / ".join(measured["latency"][p] for p in ("50", "75", "90", "99"))])
         verdicts.append((label, measured))
-    report.table(["phase", "requests", "errors", "latency p50 / p75 / p90 / p99"], rows)
+    if open_results:
+        report_open_loop(report, open_results)
+    if rows:
+        report.table(["phase", "requests", "errors", "latency p50 / p75 / p90 / p99"], rows)
     report.table(["measure", "value"], [
         ["web processes' RSS (sum), every 30 s", " → ".join(f"{mb:.0f}" for _, mb in rss) + " MB"],
         ["web processes alive and the same at the end", "yes" if alive else "**no**"],
@@ -247,13 +277,95 @@ def main() -> int:
         report(out.strip())
         report("```")
     report()
-    errors = sum(measured["errors"] for _, measured in verdicts)
+    errors = sum(measured["errors"] for _, measured in verdicts) + sum(sum(phase.result.errors.values())
+                                                                       for phase in open_results)
     report(f"**Errors: {'PASS' if errors == 0 else 'FAIL'}** (bar: none).")
     for label, measured in verdicts:
         report(f"**p99, {label}: {'PASS' if measured['p99'] <= P99_BAR_MS else 'FAIL'}** ({measured['p99']:.1f} ms; "
                f"bar of the website issue: ≤ {P99_BAR_MS:g} ms, there at 16 connections without a retrain).")
     report.write(args.out)
     return 0 if errors == 0 else 1
+
+
+@dataclass
+class OpenPhase:
+    """One open-loop schedule and the web processes' RSS around it."""
+
+    label: str
+    training: bool
+    result: Result
+    rss_mb: list[float]
+
+    def p99(self) -> float:
+        return float(np.percentile(self.result.all_latencies(), 99))
+
+
+def open_phase(base, rate, seconds, training, tokens, movies, web_pids, label="bar") -> OpenPhase:
+    """`rate` requests/s for `seconds` on schedule, RSS sampled every 10 s."""
+    rss, done = [rss_mb(web_pids)], threading.Event()
+
+    def sample():
+        while not done.wait(10):
+            rss.append(rss_mb(web_pids))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    result = send(base, rate=rate, seconds=seconds, tokens=tokens, movies=movies)
+    done.set()
+    sampler.join()
+    rss.append(rss_mb(web_pids))
+    return OpenPhase(label, training, result, rss)
+
+
+def sweep(base, rates, seconds, training, tokens, movies, web_pids) -> list[OpenPhase]:
+    """Each rate in turn, until the first whose p99 is over SWEEP_P99_MS."""
+    phases = []
+    for rate in rates:
+        phases.append(open_phase(base, rate, seconds, training, tokens, movies, web_pids, label="sweep"))
+        if phases[-1].p99() > SWEEP_P99_MS:
+            break
+    return phases
+
+
+def report_open_loop(report: Report, phases: list[OpenPhase]) -> None:
+    rows = []
+    for phase in phases:
+        latencies, result = phase.result.all_latencies(), phase.result
+        p = {q: np.percentile(latencies, q) for q in (50, 90, 99)}
+        rows.append([phase.label, "yes" if phase.training else "no", f"{result.rate:g}/s for {result.seconds:g} s",
+                     f"{len(latencies):,}", f"**{sum(result.errors.values())}**",
+                     f"{p[50]:.1f} / {p[90]:.1f} / {p[99]:.1f} / {max(latencies):.1f}",
+                     f"{np.percentile(result.late_ms, 99):.1f}", str(result.connections),
+                     " → ".join(f"{mb:.0f}" for mb in phase.rss_mb)])
+    report("## Open loop")
+    report()
+    report.table(["phase", "retrain", "schedule", "answered", "errors", "latency ms p50 / p90 / p99 / max",
+                  "sender late p99 ms", "connections", "web RSS MB (every 10 s)"], rows)
+    bar = next((phase for phase in phases if phase.label == "bar"), None)
+    if bar is not None:
+        report(f"Latency by kind of request at {bar.result.rate:g}/s with the retrain (ms, from when due):")
+        report()
+        report.table(["request", "count", "errors", "p50", "p90", "p99"],
+                     [[kind, len(times), bar.result.errors.get(kind, 0),
+                       *(f"{np.percentile(times, q):.1f}" for q in (50, 90, 99))]
+                      for kind, times in sorted(bar.result.latencies.items())])
+        errors, rss = sum(bar.result.errors.values()), bar.rss_mb
+        flat = max(rss[1:], default=rss[0]) <= rss[1 if len(rss) > 1 else 0] * 1.05
+        report(f"**Open loop at {bar.result.rate:g}/s with a retrain: p99 {bar.p99():.1f} ms "
+               f"({'PASS' if bar.p99() <= P99_BAR_MS else 'FAIL'}, bar ≤ {P99_BAR_MS} ms), errors {errors} "
+               f"({'PASS' if not errors else 'FAIL'}), web RSS {rss[0]:.0f} → {rss[-1]:.0f} MB "
+               f"({'PASS' if flat else 'FAIL'}: flat, within 5% of its first sample in the phase)**.")
+        report()
+    for training in (True, False):
+        tried = [phase for phase in phases if phase.training == training and phase.label == "sweep"]
+        if training and bar is not None:
+            tried = [bar, *tried]
+        good = [phase.result.rate for phase in tried if phase.p99() <= SWEEP_P99_MS and not phase.result.errors]
+        if tried:
+            report(f"**Highest rate with p99 ≤ {SWEEP_P99_MS} ms {'with' if training else 'without'} a retrain: "
+                   f"{f'{max(good):g}/s' if good else 'none of those tried'}** (tried "
+                   f"{', '.join(f'{phase.result.rate:g}' for phase in tried)}).")
+    report()
 
 
 def sample_rss(pids, samples: list, stop: threading.Event, start: float) -> None:

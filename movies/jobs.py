@@ -74,7 +74,9 @@ def run_import(job_id: int, *, listeners=(), fan_out: bool = False) -> ImportJob
         if job.kind == ImportJob.Kind.WIKIPEDIA:
             counts = wikipedia.import_wikipedia(
                 job.source.splitlines(), work_dir=work_dir(job), progress=progress,
-                common_link_share=job.options.get("common_link_share"), part_bytes=job.options.get("part_bytes"))
+                common_link_share=job.options.get("common_link_share"),
+                common_link_min_films=job.options.get("common_link_min_films"),
+                part_bytes=job.options.get("part_bytes"))
         else:
             counts = import_movielens(job.source, progress=progress)
         _save(job, status=ImportJob.Status.SUCCEEDED, counts=counts, progress=1.0, stage="done",
@@ -127,7 +129,8 @@ def finish_parts(job_id: int) -> ImportJob:
         return job
     with _ending(job), recovery.heartbeat(ImportJob, job.pk):
         counts = finish(work_dir(job), parts=job.parts.count(), common_link_share=job.options.get(
-            "common_link_share", settings.WIKIPEDIA_COMMON_LINK_SHARE))
+            "common_link_share", settings.WIKIPEDIA_COMMON_LINK_SHARE),
+            common_link_min_films=job.options.get("common_link_min_films"))
         parts = job.parts.values_list("counts", flat=True)
         counts = {"parts": len(parts), "pages": sum(c.get("pages", 0) for c in parts),
                   "articles": sum(c.get("articles", 0) for c in parts)} | counts

@@ -5,7 +5,8 @@
 wrong: redirects (double ones, and template redirects to `Infobox film`), talk, user, draft and
 template pages carrying film infoboxes, nested templates, `<ref>` citations, piped links, anchors,
 lower-case and underscored links, File/Category/interlanguage links, `Infobox film awards`, infoboxes
-inside comments and `<nowiki>`, HTML entities and titles like `<script>`. The expected films are
+inside comments and `<nowiki>`, character references (`&nbsp;`, `&#38;`) and percent-escapes in links,
+and titles like `<script>` (pages, but no link targets: MediaWiki reads no such link). The expected films are
 decided first and rendered in varied forms afterwards, so the expectation never comes from parsing.
 """
 import bz2
@@ -40,13 +41,15 @@ class SyntheticDump:
     redirects: int = 0
     not_films: int = 0
 
-    def expected_links(self, share: float) -> dict[int, set[str]]:
-        """Each film's links after dropping targets more than `share` of the films link to."""
+    def expected_links(self, share: float, min_films: int) -> dict[int, set[str]]:
+        """Each film's links after dropping targets more than `share` of the films, and `min_films` at least,
+        link to."""
         frequency: dict[str, int] = {}
         for film in self.films.values():
             for target in film["links"]:
                 frequency[target] = frequency.get(target, 0) + 1
-        common = {target for target, count in frequency.items() if count > share * len(self.films)}
+        common = {target for target, count in frequency.items()
+                  if count > share * len(self.films) and count >= min_films}
         return {page: set(film["links"]) - common for page, film in self.films.items()}
 
 
@@ -259,7 +262,8 @@ def _render_link(rng, target, aliases) -> tuple[str, str]:
     redirect = aliases.get(target, [])
     forms = [f"[[{target}]]", f"[[{target}|some label]]", f"[[{target}#Career|career]]",
              f"[[{target.replace(' ', '_')}]]", f"[[  {target}  ]]", f"[[{target}]]s",
-             f"[[{target.replace('&', '&amp;')}]]"]
+             f"[[{target.replace('&', '&amp;')}]]", f"[[{target.replace(' ', '&nbsp;')}]]",
+             f"[[{target.replace('&', '&#38;').replace(' ', '&#x20;', 1)}]]", f"[[{target.replace(' ', '%20')}]]"]
     if target[:1].isalpha() and target[:1].upper() != target[:1].lower():
         forms.append(f"[[{target[:1].lower()}{target[1:]}]]")
     if redirect and rng.random() < 0.5:
@@ -314,7 +318,8 @@ def _film(rng, title, pool, people, aliases, filler) -> tuple[str, dict]:
             f"See [[#Plot|the plot]], [[File:Still.jpg|thumb|A still showing [[{COMMON[1]}]]]], "
             f"[[:Category:Films]], [[Wikipedia:Manual of Style]], [[wikt:film|film]].\n{fill}\n"
             f"== External links ==\n{imdb_text}{category}\n[[fr:{title}]]\n[[de:{title}]]")
-    expected_links = sorted(set(resolved for _, resolved in links) | set(directors) | {COMMON[0], COMMON[1]}
+    expected_links = sorted({resolved for _, resolved in links if _linkable(resolved)} | set(directors)
+                            | {COMMON[0], COMMON[1]}
                             | set(filled) | {"United States"} | fact_links | lead_links)
     return text, {"title": title, "year": year, "directors": directors, "imdb_id": imdb, "links": expected_links,
                   "article": {"lead": lead_text, **facts}}
@@ -435,6 +440,11 @@ def _lead_sentence(rng, pool, aliases, links) -> list[tuple[str, str]]:
     end = rng.choice([".", ".<ref>{{cite news|title=Review|date=May 2024}}</ref>", ".<ref name=\"lead\" />",
                       ".{{sfn|Smith|2001|p=12}}"])
     return pieces + [(end, ".")]
+
+
+def _linkable(title: str) -> bool:
+    """Whether MediaWiki takes a link to `title` as one: `[[<script>…]]` is text (such pages are still made)."""
+    return not any(char in title for char in "<>[]{}|")
 
 
 def _trap_text(rng, kind, pool) -> str:

@@ -31,8 +31,11 @@ TENSORBOARD_DIR = env_path("TENSORBOARD_DIR", DATA_DIR / "tensorboard")  # train
 MOVIELENS_DEMO_URL = env_str("MOVIELENS_DEMO_URL",
                              "https://files.grouplens.org/datasets/movielens/ml-latest-small.zip")
 # Wikipedia import: link targets in more than this share of the imported films are dropped as too
-# common to say anything (newspapers, "Film director"); and the compressed bytes one task parses.
+# common to say anything (newspapers, "Film director"), if at least that many films link to them: in a
+# small dump (one film) every target is in all its films, which says nothing yet; and the compressed
+# bytes one task parses.
 WIKIPEDIA_COMMON_LINK_SHARE = env_float("WIKIPEDIA_COMMON_LINK_SHARE", 0.2)
+WIKIPEDIA_COMMON_LINK_MIN_FILMS = env_int("WIKIPEDIA_COMMON_LINK_MIN_FILMS", 10)
 WIKIPEDIA_PART_BYTES = env_int("WIKIPEDIA_PART_BYTES", 256 * 1024**2)
 # Imports started over the web (API) read local paths only under these folders; the management
 # commands, run by an operator on the server, read any path. Downloads: at most this many bytes,

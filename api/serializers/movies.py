@@ -2,6 +2,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.query import QueryIntegerField
 from movies.models import Movie, MovieArticle, MovieTag
 from movies.tags import top_tags
 
@@ -74,4 +75,4 @@ class NeighbourSerializer(serializers.Serializer):
 class SimilarQuerySerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["links", "ratings"], default="links",
                                    help_text="links: Wikipedia link embeddings; ratings: collaborative filtering.")
-    k = serializers.IntegerField(min_value=1, max_value=100, default=10, help_text="How many movies.")
+    k = QueryIntegerField(min_value=1, max_value=100, default=10, help_text="How many movies.")

@@ -50,12 +50,14 @@ class ImportJobStartSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ImportJob.Kind.choices, default=ImportJob.Kind.MOVIELENS)
     source = serializers.CharField(max_length=2000, help_text="A directory or .zip on the server, or a URL.")
 
-    def validate_source(self, value: str) -> str:
-        if "://" in value and not value.lower().startswith(("http://", "https://")):
-            raise serializers.ValidationError("A URL must be http:// or https://.")
-        for source in value.splitlines() or [value]:  # a Wikipedia job: several sources, one a line
-            try:
-                check_web_source(source.strip())
-            except ImportFailed as error:
-                raise serializers.ValidationError(str(error)) from None
-        return value
+
+def refused_source(value: str) -> str | None:
+    """Why the API may not import from `value` (a source it must not read: the view's 403), or None."""
+    if "://" in value and not value.lower().startswith(("http://", "https://")):
+        return "A URL must be http:// or https://."
+    for source in value.splitlines() or [value]:  # a Wikipedia job: several sources, one a line
+        try:
+            check_web_source(source.strip())
+        except ImportFailed as error:
+            return str(error)
+    return None

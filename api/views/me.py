@@ -7,6 +7,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
+from api.errors import ErrorSerializer
+from api.query import read_query
 from api.serializers.me import (
     MarkCreateSerializer,
     MarkSerializer,
@@ -25,12 +27,23 @@ from movies.ratings import remove_rating, set_rating
 MOVIE = OpenApiParameter("movie", OpenApiTypes.INT, OpenApiParameter.PATH, description="The movie's id.")
 SAVED = {201: OpenApiResponse(RatingSerializer, description="Created."),
          200: OpenApiResponse(RatingSerializer, description="Changed: you had rated this movie.")}
+NO_SUCH_MOVIE = OpenApiResponse(ErrorSerializer, description="No such movie.")
+
+
+def movie_named(movie_id: int) -> Movie:
+    """The movie a request body names; a well-formed request about a movie that is not there is a 404 naming
+    the field."""
+    movie = Movie.objects.filter(pk=movie_id).first()
+    if movie is None:
+        raise NotFound({"movie": [f"No movie has the id {movie_id}."]})
+    return movie
 
 
 @extend_schema_view(
     list=extend_schema(summary="Your ratings", description="Newest first."),
     retrieve=extend_schema(summary="Your rating of a movie", parameters=[MOVIE]),
-    create=extend_schema(summary="Rate a movie", request=RatingCreateSerializer, responses=SAVED,
+    create=extend_schema(summary="Rate a movie", request=RatingCreateSerializer,
+                         responses={**SAVED, 404: NO_SUCH_MOVIE},
                          description="Rating a movie you rated before changes that rating."),
     update=extend_schema(summary="Rate a movie (by its id)", parameters=[MOVIE], request=RatingUpdateSerializer,
                          responses=SAVED, description="Creates your rating of the movie or changes it."),
@@ -40,7 +53,9 @@ class MyRatingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     """Your ratings, addressed by movie id; writes go through movies.ratings."""
 
     serializer_class = RatingSerializer
-    lookup_field = "movie"
+    # Through the movie's id, whose lookups find nothing for an id past the column's range; the foreign key's
+    # own lookup sends any number to PostgreSQL, which fails on one past bigint.
+    lookup_field, lookup_url_kwarg = "movie__pk", "movie"
     http_method_names = ["get", "post", "put", "delete", "head", "options"]
 
     def get_queryset(self):
@@ -50,7 +65,7 @@ class MyRatingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def create(self, request):
         data = RatingCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._rate(data.validated_data["movie"], data.validated_data["value"])
+        return self._rate(movie_named(data.validated_data["movie"]), data.validated_data["value"])
 
     def update(self, request, movie=None):
         movie = get_object_or_404(Movie, pk=movie)
@@ -79,7 +94,7 @@ class MarkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     kind: str
     serializer_class = MarkSerializer
-    lookup_field = "movie"
+    lookup_field, lookup_url_kwarg = "movie__pk", "movie"  # as MyRatingViewSet's: no lookup past bigint
     http_method_names = ["get", "post", "put", "delete", "head", "options"]
 
     def get_queryset(self):
@@ -89,7 +104,7 @@ class MarkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def create(self, request):
         data = MarkCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._mark(data.validated_data["movie"])
+        return self._mark(movie_named(data.validated_data["movie"]))
 
     def update(self, request, movie=None):
         return self._mark(get_object_or_404(Movie, pk=movie))
@@ -109,7 +124,8 @@ def mark_schema(name: str, what: str):
         list=extend_schema(summary=f"Your {name}", description="Newest first."),
         retrieve=extend_schema(summary=f"A movie on your {name}", parameters=[MOVIE],
                                description=f"404 when the movie is not {what}."),
-        create=extend_schema(summary=f"Add a movie to your {name}", request=MarkCreateSerializer, responses=MARKED,
+        create=extend_schema(summary=f"Add a movie to your {name}", request=MarkCreateSerializer,
+                             responses={**MARKED, 404: NO_SUCH_MOVIE},
                              description="Takes back the movie's other mark, if it has one. It stays out of your "
                                          "picks."),
         update=extend_schema(summary=f"Add a movie to your {name} (by its id)", parameters=[MOVIE], request=None,
@@ -140,9 +156,8 @@ class MyPicksViewSet(viewsets.ViewSet):
                                "interested; the most rated movies until you rate some. "
                                "They follow your ratings at once, without waiting for a retrain.")
     def list(self, request):
-        query = PicksQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        options = {name: value for name, value in query.validated_data.items() if value != ""}
+        query = read_query(PicksQuerySerializer, request.query_params)
+        options = {name: value for name, value in query.items() if value != ""}
         if "decade" in options:
             options["decade"] -= options["decade"] % 10
         if "genre" in options:  # any case, as in the movie list

@@ -1,7 +1,7 @@
 """The catalog: movies with search, filters, ordering and pages; one movie; its similar movies."""
 from django.db.models import F
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
@@ -9,7 +9,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from api.caching import shared_response
-from api.filters import YEAR_PARAMETERS, MovieFilter, OrderingFilter, RankedSearchFilter
+from api.filters import FILTER_PARAMETERS, MovieFilter, OrderingFilter, RankedSearchFilter
+from api.query import read_query
 from api.serializers.movies import (
     MovieDetailSerializer,
     MovieSerializer,
@@ -19,17 +20,10 @@ from api.serializers.movies import (
 from ml.recommendations import similar_to
 from movies.models import Movie
 
-SEARCH = OpenApiParameter("search", str, description="Title search, ranked: exact and prefix matches first, then "
-                                                     "similar titles (case, accents, leading articles and small "
-                                                     "typos ignored; a year such as 'alien 1979' is matched too).")
-ORDERING = OpenApiParameter("ordering", str, description="title, year, rating_count or average_rating; a leading "
-                                                         "- for descending; several with commas: -rating_count,title. "
-                                                         "Default: by relevance with a search, else by title.")
-
 
 @extend_schema_view(
-    list=extend_schema(summary="Movies", description="Search by title, filter by genre, decade or years, order.",
-                       parameters=[*YEAR_PARAMETERS, SEARCH, ORDERING]),
+    list=extend_schema(summary="Movies", description="Search by title, filter by genre, decade, years or tag, order.",
+                       parameters=FILTER_PARAMETERS),
     retrieve=extend_schema(summary="One movie"),
     similar=extend_schema(summary="Similar movies", parameters=[SimilarQuerySerializer],
                           responses=NeighbourSerializer(many=True),
@@ -67,7 +61,6 @@ class MovieViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, filter_backends=[], pagination_class=None)
     @shared_response
     def similar(self, request, pk=None):
-        query = SimilarQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
+        query = read_query(SimilarQuerySerializer, request.query_params)
         movie = get_object_or_404(Movie, pk=pk)  # without the rating statistics of the list
-        return Response(NeighbourSerializer(similar_to(movie=movie, **query.validated_data), many=True).data)
+        return Response(NeighbourSerializer(similar_to(movie=movie, **query), many=True).data)

@@ -2,6 +2,7 @@
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 
@@ -13,6 +14,7 @@ from api.serializers.staff import (
     RollBackSerializer,
     TrainingRunSerializer,
     TrainingRunStartSerializer,
+    refused_source,
 )
 from ml import runs, versions
 from ml.models import ModelVersion, TrainingRun
@@ -80,7 +82,9 @@ class ModelVersionViewSet(StaffViewSet):
     retrieve=extend_schema(summary="An import job", description="Its stage, progress, counts and error."),
     create=extend_schema(summary="Start an import", request=ImportJobStartSerializer,
                          description="Queues an import of a MovieLens release (directory, .zip or URL) for a worker.",
-                         responses={201: ImportJobSerializer}),
+                         responses={201: ImportJobSerializer, 403: OpenApiResponse(
+                             ErrorSerializer, description="Not staff, or a source the API may not read: a URL "
+                                                          "that is not http(s), a path outside IMPORT_ROOTS.")}),
 )
 class ImportJobViewSet(mixins.CreateModelMixin, StaffViewSet):
     queryset = ImportJob.objects.all()
@@ -89,5 +93,8 @@ class ImportJobViewSet(mixins.CreateModelMixin, StaffViewSet):
     def create(self, request):
         data = ImportJobStartSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        refusal = refused_source(data.validated_data["source"])
+        if refusal:
+            raise PermissionDenied({"source": [refusal]})
         job = queue_import(source=data.validated_data["source"], kind=data.validated_data["kind"], user=request.user)
         return Response(ImportJobSerializer(job).data, status=status.HTTP_201_CREATED)

@@ -21,13 +21,36 @@ def test_asking_twice_gives_the_same_token(anonymous, ada):
     assert first == second
 
 
-def test_a_wrong_password_is_refused_in_the_error_format(anonymous, ada):
-    response = anonymous.post("/api/auth/token/", {"username": "ada", "password": "wrong"})
+@pytest.mark.parametrize("credentials", [{"username": "ada", "password": "wrong"},
+                                         {"username": "nobody", "password": "analytical-engine"}])
+def test_wrong_credentials_are_a_401_in_the_error_format(anonymous, ada, credentials):
+    response = anonymous.post("/api/auth/token/", credentials)
 
-    assert response.status_code == 400
-    assert response.json()["error"]["fields"] == {
-        "non_field_errors": ["Unable to log in with provided credentials."]}
-    assert response.json()["error"]["message"] == "Unable to log in with provided credentials."
+    assert response.status_code == 401 and response["WWW-Authenticate"] == "Token"
+    assert response.json()["error"] == {"code": "authentication_failed", "fields": {},
+                                        "message": "Unable to log in with the username and password given."}
+
+
+def test_an_inactive_account_gets_no_token(anonymous, ada):
+    ada.is_active = False
+    ada.save()
+
+    assert anonymous.post("/api/auth/token/", {"username": "ada", "password": "analytical-engine"}).status_code == 401
+
+
+@pytest.mark.parametrize("credentials, field", [({"username": "ada"}, "password"),
+                                                ({"username": "  ", "password": "x"}, "username"),
+                                                ({"username": "ada\x00", "password": "x"}, "username")])
+def test_missing_or_malformed_credentials_are_a_400_naming_the_field(anonymous, ada, credentials, field):
+    response = anonymous.post("/api/auth/token/", credentials)
+
+    assert response.status_code == 400 and list(response.json()["error"]["fields"]) == [field]
+
+
+def test_the_username_is_read_without_surrounding_spaces(anonymous, ada):
+    response = anonymous.post("/api/auth/token/", {"username": " ada ", "password": "analytical-engine"})
+
+    assert response.status_code == 200 and response.json()["token"]
 
 
 def test_asking_for_tokens_is_throttled(anonymous, ada, settings):
@@ -37,4 +60,4 @@ def test_asking_for_tokens_is_throttled(anonymous, ada, settings):
     codes = [anonymous.post("/api/auth/token/", {"username": "ada", "password": "guess"}).status_code
              for _ in range(3)]
 
-    assert codes == [400, 400, 429]
+    assert codes == [401, 401, 429]

@@ -71,3 +71,17 @@ def test_a_server_error_under_api_is_a_500_in_the_error_format(client, monkeypat
     response = client.get("/api/movies/")
 
     assert response.status_code == 500 and response.json()["error"]["code"] == "server_error"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method, path", [
+    ("get", "/api/movies/{id}/"), ("get", "/api/movies/{id}/similar/"), ("get", "/api/me/ratings/{id}/"),
+    ("put", "/api/me/ratings/{id}/"), ("delete", "/api/me/ratings/{id}/"), ("get", "/api/me/predicted/{id}/"),
+    ("get", "/api/staff/training-runs/{id}/"), ("get", "/api/staff/model-versions/{id}/"),
+    ("post", "/api/staff/model-versions/{id}/activate/"), ("get", "/api/staff/import-jobs/{id}/"),
+])
+@pytest.mark.parametrize("number", [2**31, 2**63, 10**40])
+def test_an_id_past_any_database_column_is_not_found(as_staff, method, path, number):
+    response = getattr(as_staff, method)(path.format(id=number), {"value": 4.0})
+
+    assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"

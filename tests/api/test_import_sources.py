@@ -20,16 +20,24 @@ def root(settings, tmp_path):
 @pytest.mark.parametrize("source", ["/etc", "{root}/../secret", "{root}/escape", "{root}/escape/ratings.csv",
                                     "file:///etc/passwd", "FILE:///etc/passwd", "ftp://example.org/ml.zip",
                                     "javascript:alert(1)", "{root}/ml-latest-small\n/etc/passwd", "~root",
-                                    "~no-such-user»", "{root}/ml\x00"])
-def test_an_import_from_outside_the_import_roots_or_not_http_is_refused(as_staff, root, source,
-                                                                        django_capture_on_commit_callbacks):
+                                    "~no-such-user»"])
+def test_an_import_from_outside_the_import_roots_or_not_http_is_forbidden(as_staff, root, source,
+                                                                          django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
         response = as_staff.post("/api/staff/import-jobs/", {"source": source.format(root=root),
                                                             "kind": "wikipedia" if "\n" in source else "movielens"})
 
-    assert response.status_code == 400, response.json()
+    assert response.status_code == 403, response.json()
+    assert response.json()["error"]["code"] == "permission_denied"
     assert list(response.json()["error"]["fields"]) == ["source"]
     assert not ImportJob.objects.exists() and not callbacks
+
+
+def test_a_source_with_a_nul_character_is_malformed(as_staff, root):
+    response = as_staff.post("/api/staff/import-jobs/", {"source": f"{root}/ml\x00"})
+
+    assert response.status_code == 400 and list(response.json()["error"]["fields"]) == ["source"]
+    assert not ImportJob.objects.exists()
 
 
 @pytest.mark.parametrize("source", ["{root}/ml-latest-small", "{root}/ml-latest-small/../ml-latest-small",

@@ -36,7 +36,7 @@ def test_put_of_the_same_movie_updates_never_duplicates(as_ada, ada, catalog):
     movie = catalog["romance"][1]
 
     created = as_ada.put(f"/api/me/ratings/{movie.pk}/", {"value": 1})
-    changed = as_ada.put(f"/api/me/ratings/{movie.pk}/", {"value": "5"})
+    changed = as_ada.put(f"/api/me/ratings/{movie.pk}/", {"value": 5.0})
 
     assert (created.status_code, changed.status_code) == (201, 200)
     assert Rating.objects.get(user=ada, movie=movie).value == 5.0
@@ -69,12 +69,24 @@ def test_rating_of_two_and_a_quarter_says_half_stars(as_ada, catalog):
     assert response.json()["error"]["message"] == "value: A rating is a whole or half number of stars."
 
 
-def test_rating_an_unknown_movie_is_a_field_error_on_post_and_not_found_on_put(as_ada, catalog):
+def test_rating_an_unknown_movie_is_not_found_naming_the_field_on_post(as_ada, catalog):
     posted = as_ada.post("/api/me/ratings/", {"movie": 999999, "value": 4})
     put = as_ada.put("/api/me/ratings/999999/", {"value": 4})
 
-    assert posted.status_code == 400 and list(fields(posted)) == ["movie"]
+    assert posted.status_code == 404 and posted.json()["error"] == {
+        "code": "not_found", "message": "movie: No movie has the id 999999.",
+        "fields": {"movie": ["No movie has the id 999999."]}}
     assert put.status_code == 404
+    assert not Rating.objects.exists()
+
+
+@pytest.mark.parametrize("body, field", [({"movie": "7", "value": 4}, "movie"), ({"movie": 7.0, "value": 4}, "movie"),
+                                         ({"movie": True, "value": 4}, "movie"), ({"value": "4.5"}, "value"),
+                                         ({"value": True}, "value")])
+def test_a_rating_is_json_numbers_not_strings_or_booleans(as_ada, catalog, body, field):
+    response = as_ada.post("/api/me/ratings/", {"movie": catalog["scifi"][0].pk, **body}, format="json")
+
+    assert response.status_code == 400 and list(fields(response)) == [field]
     assert not Rating.objects.exists()
 
 
@@ -314,8 +326,11 @@ def test_marks_are_each_users_own_and_need_a_known_movie(as_ada, as_bob, anonymo
     assert as_bob.get(f"/api/me/watchlist/{movie.pk}/").status_code == 404
     assert anonymous.get("/api/me/watchlist/").status_code == 401
     assert as_ada.put("/api/me/watchlist/999999/").status_code == 404
-    bad = as_ada.post("/api/me/watchlist/", {"movie": 999999}, format="json")
-    assert bad.status_code == 400 and "movie" in bad.json()["error"]["fields"]
+    missing = as_ada.post("/api/me/watchlist/", {"movie": 999999}, format="json")  # well-formed: 404, naming it
+    assert missing.status_code == 404 and missing.json()["error"]["fields"] == {
+        "movie": ["No movie has the id 999999."]}
+    as_text = as_ada.post("/api/me/watchlist/", {"movie": str(movie.pk)}, format="json")  # a JSON integer only
+    assert as_text.status_code == 400 and "movie" in as_text.json()["error"]["fields"]
 
 
 def test_picks_leave_out_marked_movies(as_ada, ada, catalog):

@@ -73,7 +73,8 @@ def plan(sources: list[str], *, part_bytes: int | None = None, on_download=None)
 
 
 def import_wikipedia(sources: list[str], *, work_dir: Path, common_link_share: float | None = None,
-                     part_bytes: int | None = None, progress: Progress | None = None) -> dict:
+                     common_link_min_films: int | None = None, part_bytes: int | None = None,
+                     progress: Progress | None = None) -> dict:
     """Import the dump at SOURCEs in this process; returns counts. `work_dir` holds the parts' results."""
     progress = progress or Progress()
     share = settings.WIKIPEDIA_COMMON_LINK_SHARE if common_link_share is None else common_link_share
@@ -93,7 +94,8 @@ def import_wikipedia(sources: list[str], *, work_dir: Path, common_link_share: f
             done += _size(part)
             progress.advance(done / total)
         progress.stage("saving", 0.2)
-        counts |= finish(work_dir, parts=len(parts), common_link_share=share, progress=Progress())
+        counts |= finish(work_dir, parts=len(parts), common_link_share=share,
+                         common_link_min_films=common_link_min_films, progress=Progress())
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
     progress.stage("done", 0.0)

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from itertools import islice
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection, transaction
 
 from movies.importers.bulk import copy_text_rows
@@ -17,9 +18,10 @@ from movies.importers.progress import Progress
 from movies.importers.wikipedia.matching import BY_IMDB, BY_TITLE, film_name, match_films
 from movies.importers.wikipedia.parse import read_films, read_redirects
 from movies.importers.wikipedia.redirects import film_infoboxes, resolve_links
-from movies.importers.wikipedia.wikitext import normalize_name
+from movies.importers.wikipedia.titles import normalize_title
 from movies.models import Movie, MovieArticle, WikiLink
 
+NAMED_COMMON = 10  # dropped targets the counts name, the most linked first
 IMPORT_LOCK = 7_221_002  # advisory lock key: one Wikipedia import's final step at a time
 BATCH = 10_000
 STAGING = {
@@ -29,8 +31,12 @@ STAGING = {
 }
 
 
-def finish(result_dir: Path, *, parts: int, common_link_share: float, progress: Progress | None = None) -> dict:
-    """Turn the results of the `parts` parts under `result_dir` into movies and links; returns counts."""
+def finish(result_dir: Path, *, parts: int, common_link_share: float, common_link_min_films: int | None = None,
+           progress: Progress | None = None) -> dict:
+    """Turn the results of the `parts` parts under `result_dir` into movies and links; returns counts.
+
+    A target is dropped as too common when more than `common_link_share` of the films link to it, and at least
+    `common_link_min_films` (WIKIPEDIA_COMMON_LINK_MIN_FILMS) do."""
     progress = progress or Progress()
     films_files = sorted(result_dir.glob("part-*.films.jsonl"))
     redirect_files = sorted(result_dir.glob("part-*.redirects.csv"))
@@ -69,7 +75,9 @@ def finish(result_dir: Path, *, parts: int, common_link_share: float, progress: 
                  for target in film["links"])
         counts["links_read"] = _stage(cursor, "wiki_link", ["page_id", "target"], links)
         counts["links_redirected"] = resolve_links(cursor)
-        counts |= _replace_links(cursor, common_link_share, len(films))
+        min_films = settings.WIKIPEDIA_COMMON_LINK_MIN_FILMS if common_link_min_films is None \
+            else common_link_min_films
+        counts |= _replace_links(cursor, common_link_share, min_films, len(films))
         for table in STAGING:
             cursor.execute(f"DROP TABLE {table}")
         counts["links_in_refs_skipped"] = sum(film["links_in_refs"] for film in films)
@@ -80,8 +88,10 @@ def _article_redirects(paths: list[Path], template_redirects: list) -> Iterable[
     for ns, source, target in read_redirects(paths):
         if ns != 0:
             template_redirects.append((source, target))
-        elif len(source) <= 255 and len(target := normalize_name(target.split("#", 1)[0])) <= 255:
-            yield source, target
+        else:  # both as links are read (titles.py)
+            source, target = normalize_title(source), normalize_title(target.split("#", 1)[0])
+            if len(source) <= 255 and len(target) <= 255:
+                yield source, target
 
 
 def _stage(cursor, table: str, columns: list[str], rows: Iterable[tuple]) -> int:
@@ -97,13 +107,16 @@ def _stage(cursor, table: str, columns: list[str], rows: Iterable[tuple]) -> int
     return total
 
 
-def _replace_links(cursor, common_link_share: float, n_films: int) -> dict:
-    """Drop targets more than `common_link_share` of the films link to; replace the films' links."""
-    cursor.execute("CREATE TEMPORARY TABLE wiki_common AS SELECT target FROM"
+def _replace_links(cursor, common_link_share: float, min_films: int, n_films: int) -> dict:
+    """Drop targets more than `common_link_share` of the films, and `min_films` at least, link to; replace the
+    films' links. The counts name the most linked of the dropped targets."""
+    cursor.execute("CREATE TEMPORARY TABLE wiki_common AS SELECT target, COUNT(*) AS films FROM"
                    " (SELECT DISTINCT page_id, target FROM wiki_link) AS distinct_links"
-                   " GROUP BY target HAVING COUNT(*) > %s", [common_link_share * n_films])
-    cursor.execute("SELECT COUNT(*) FROM wiki_common")
-    common = cursor.fetchone()[0]
+                   " GROUP BY target HAVING COUNT(*) > %s AND COUNT(*) >= %s", [common_link_share * n_films, min_films])
+    cursor.execute("SELECT COUNT(*), COALESCE(SUM(films), 0) FROM wiki_common")
+    common, common_links = cursor.fetchone()
+    cursor.execute("SELECT target, films FROM wiki_common ORDER BY films DESC, target LIMIT %s", [NAMED_COMMON])
+    named = [f"{target} ({films} films)" for target, films in cursor.fetchall()]
     cursor.execute("DELETE FROM movies_wikilink WHERE movie_id IN (SELECT movie_id FROM wiki_movie)")
     replaced = cursor.rowcount
     cursor.execute(
@@ -112,7 +125,13 @@ def _replace_links(cursor, common_link_share: float, n_films: int) -> dict:
         " WHERE length(l.target) <= 255 AND l.target NOT IN (SELECT target FROM wiki_common)")
     written = cursor.rowcount
     cursor.execute("DROP TABLE wiki_common")
-    return {"links": written, "links_deleted": replaced, "common_targets_dropped": common}
+    if common:
+        described = ", ".join(named) + (", …" if common > len(named) else "")
+    else:
+        described = (f"none (dropped when linked by more than {common_link_share:.0%} of the {n_films} films and "
+                     f"by {min_films} at least)")
+    return {"links": written, "links_deleted": replaced, "common_targets_dropped": common,
+            "common_links_dropped": int(common_links), "common_targets": described}
 
 
 def save_films(films: list[dict]) -> tuple[dict[int, int], dict]:

@@ -10,6 +10,8 @@ newspapers and archives that cite the film, not to pages related to it.
 import re
 from dataclasses import dataclass, field
 
+from movies.importers.wikipedia.titles import link_title, normalize_title, ucfirst
+
 INFOBOX_FILM = "Infobox film"
 COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 NOWIKI = re.compile(r"<nowiki\s*/>|<nowiki\s*>.*?(?:</nowiki\s*>|\Z)|<pre\b[^>]*>.*?(?:</pre\s*>|\Z)", re.S | re.I)
@@ -51,14 +53,10 @@ class Film:
     article: dict = field(default_factory=dict)  # lead and infobox facts as text (article.Article)
 
 
-def ucfirst(text: str) -> str:
-    upper = text[:1].upper()
-    return (upper if len(upper) == 1 else text[:1]) + text[1:]
-
-
 def normalize_name(raw: str) -> str:
-    """A page or template name as MediaWiki stores it: spaces for underscores, collapsed, first letter upper."""
-    return ucfirst(SPACES.sub(" ", raw).strip())
+    """A page or template name as MediaWiki stores it (titles.py): references decoded, spaces for underscores,
+    collapsed, first letter upper; line breaks around a template's name count as spaces."""
+    return normalize_title(SPACES.sub(" ", raw))
 
 
 def template_name(raw: str) -> str | None:
@@ -70,17 +68,13 @@ def template_name(raw: str) -> str | None:
 
 
 def link_target(raw: str) -> str | None:
-    """A wikilink's target as a page title: no `#section`, no namespaces or other wikis; None if not an article."""
-    from movies.importers.wikipedia.dump import unescape
-
-    target = unescape(raw).split("#", 1)[0]
-    target = SPACES.sub(" ", target).strip()
-    if target.startswith(":"):
-        target = target[1:].lstrip()
-    if not target or "{" in target:
+    """A wikilink's target as a page title (titles.py): no `#section`, no namespaces or other wikis; None if not
+    a link to an article."""
+    target = link_title(raw)
+    if target is None:
         return None
     prefix, colon, _ = target.partition(":")
-    if colon and (prefix.strip().lower() in NAMESPACES or INTERLANGUAGE.match(prefix.strip())):
+    if colon and (prefix := prefix.rstrip(" ").lower()) and (prefix in NAMESPACES or INTERLANGUAGE.match(prefix)):
         return None
     return ucfirst(target)
 
@@ -180,7 +174,7 @@ def read_film(page_id: int, title: str, text: str) -> Film | None:
         return None
     infobox = INFOBOX_FILM if INFOBOX_FILM in names else names[0]
     _, params = parameters(next(raw for name, raw in found if name == infobox))
-    film = Film(page_id, title, infobox, imdb_id=imdb_from(found))
+    film = Film(page_id, normalize_title(title), infobox, imdb_id=imdb_from(found))
     film.year = year_from(params.get("released", "")) or _title_or_category_year(title, text)
     film.directors = names_from(params.get("director", "") or params.get("directors", ""))
     film.article = _article(text, params)

@@ -17,11 +17,14 @@ class Command(BaseCommand):
         parser.add_argument("--common-link-share", type=float, default=settings.WIKIPEDIA_COMMON_LINK_SHARE,
                             help="drop link targets that more than this share of the films link to "
                                  "(default %(default)s, from WIKIPEDIA_COMMON_LINK_SHARE)")
+        parser.add_argument("--common-link-min-films", type=int, default=settings.WIKIPEDIA_COMMON_LINK_MIN_FILMS,
+                            help="... and that at least this many films link to (default %(default)s, from "
+                                 "WIKIPEDIA_COMMON_LINK_MIN_FILMS): a small dump keeps its links")
         parser.add_argument("--part-mb", type=int, default=None,
                             help="compressed megabytes of a multistream file per task (WIKIPEDIA_PART_BYTES)")
 
-    def handle(self, *args, sources, queue, common_link_share, part_mb, **options):
-        job_options = {"common_link_share": common_link_share}
+    def handle(self, *args, sources, queue, common_link_share, common_link_min_films, part_mb, **options):
+        job_options = {"common_link_share": common_link_share, "common_link_min_films": common_link_min_films}
         if part_mb:
             job_options["part_bytes"] = part_mb * 1024**2
         job = queue_or_run(self, source="\n".join(sources), kind=ImportJob.Kind.WIKIPEDIA, queue=queue,

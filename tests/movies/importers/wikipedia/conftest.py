@@ -1,5 +1,10 @@
-"""Fixtures of the Wikipedia importer tests: generated dumps, and running an import as a job."""
+"""Fixtures of the Wikipedia importer tests: generated dumps, exports of hand-written pages, and running an
+import as a job."""
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
 import pytest
+from django.conf import settings
 
 from movies import jobs
 from movies.models import ImportJob, Movie, MovieArticle, WikiLink
@@ -11,6 +16,23 @@ SHARE = 0.2
 @pytest.fixture
 def multistream(tmp_path):
     return generate_dump(tmp_path / "multi", articles=400, layout="multistream", schema="0.11", seed=1)
+
+
+def write_export(path: Path, pages: list[tuple[int, int, str, str, str | None]]) -> Path:
+    """An XML export (schema 0.11) of hand-written pages: (id, namespace, title, wikitext, redirect target or None),
+    escaped as MediaWiki's exporter escapes them."""
+    xml = ['<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.11/" version="0.11" xml:lang="en">\n'
+           "  <siteinfo>\n    <sitename>Wikipedia</sitename>\n    <dbname>enwiki</dbname>\n  </siteinfo>\n"]
+    for page_id, ns, title, text, redirect in pages:
+        xml.append(f"  <page>\n    <title>{escape(title)}</title>\n    <ns>{ns}</ns>\n    <id>{page_id}</id>\n"
+                   + (f"    <redirect title={quoteattr(redirect)} />\n" if redirect else "")
+                   + f"    <revision>\n      <id>{page_id + 100}</id>\n"
+                   "      <timestamp>2024-05-01T12:00:00Z</timestamp>\n"
+                   "      <model>wikitext</model>\n      <format>text/x-wiki</format>\n"
+                   f'      <text bytes="{len(text.encode())}" xml:space="preserve">{escape(text)}</text>\n'
+                   "    </revision>\n  </page>\n")
+    path.write_text("".join(xml) + "</mediawiki>\n", encoding="utf-8")
+    return path
 
 
 def run_job(*sources, **options) -> ImportJob:
@@ -43,8 +65,8 @@ def article_of(movie) -> dict | None:
             "release_date": article.release_date.isoformat() if article.release_date else None}
 
 
-def expected(dump, share: float = SHARE) -> dict:
-    links = dump.expected_links(share)
+def expected(dump, share: float = SHARE, min_films: int | None = None) -> dict:
+    links = dump.expected_links(share, settings.WIKIPEDIA_COMMON_LINK_MIN_FILMS if min_films is None else min_films)
     return {page: {**film, "links": links[page]} for page, film in dump.films.items()}
 
 

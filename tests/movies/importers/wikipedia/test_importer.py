@@ -1,10 +1,22 @@
 """A whole import of generated dumps, compared exactly to what the generator says they hold."""
+from collections import Counter
+
 import pytest
+from django.conf import settings
 
 from movies.importers.wikipedia.matching import film_name
+from movies.importers.wikipedia.store import NAMED_COMMON
 from movies.models import ImportJob, Movie, WikiLink
-from movies.synthetic_wikipedia import generate_dump
-from tests.movies.importers.wikipedia.conftest import expected, imported, links_snapshot, movies_snapshot, run_job
+from movies.synthetic_wikipedia import COMMON, generate_dump
+from tests.movies.importers.wikipedia.conftest import (
+    SHARE,
+    expected,
+    imported,
+    links_snapshot,
+    movies_snapshot,
+    run_job,
+    write_export,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -93,6 +105,49 @@ def test_a_lower_threshold_drops_more_targets(multistream):
     assert imported() == expected(multistream, 1.0)
 
 
+def test_a_small_dump_keeps_the_links_of_its_one_film(tmp_path):
+    dump = write_export(tmp_path / "enwiki-small-pages-articles.xml", [
+        (7, 0, "Heat (1995 film)", "{{Infobox film\n| director = [[Michael Mann]]\n| released = 1995\n}}\n"
+         "A film set in [[Los Angeles]], with [[Al Pacino]] and [[Robert De Niro]].", None)])
+
+    job = run_job(dump)
+
+    assert set(WikiLink.objects.values_list("target", flat=True)) == {
+        "Michael Mann", "Los Angeles", "Al Pacino", "Robert De Niro"}
+    assert (job.counts["common_targets_dropped"], job.counts["common_links_dropped"]) == (0, 0)
+    assert job.counts["common_targets"] == ("none (dropped when linked by more than 20% of the 1 films and by "
+                                            f"{settings.WIKIPEDIA_COMMON_LINK_MIN_FILMS} at least)")
+
+
+def test_a_large_dump_drops_the_targets_most_films_link_to_and_names_them(tmp_path):
+    dump = generate_dump(tmp_path / "large", articles=1500, layout="xml", seed=3)
+    assert len(dump.films) > 3 * settings.WIKIPEDIA_COMMON_LINK_MIN_FILMS
+
+    job = run_job(*dump.files)
+
+    # COMMON, and what the leads and infoboxes link to as often (a genre, United States)
+    frequency = Counter(target for film in dump.films.values() for target in film["links"])
+    films_of = {target: films for target, films in frequency.items()
+                if films > SHARE * len(dump.films) and films >= settings.WIKIPEDIA_COMMON_LINK_MIN_FILMS}
+    assert set(COMMON) <= set(films_of)
+    assert imported() == expected(dump)
+    assert not WikiLink.objects.filter(target__in=films_of).exists()
+    assert job.counts["common_targets_dropped"] == len(films_of)
+    assert job.counts["common_links_dropped"] == sum(films_of.values())
+    named = sorted(films_of.items(), key=lambda item: (-item[1], item[0]))
+    assert job.counts["common_targets"] == ", ".join(
+        f"{target} ({films} films)" for target, films in named[:NAMED_COMMON]) + (
+        ", …" if len(named) > NAMED_COMMON else "")
+
+
+def test_targets_fewer_films_link_to_than_the_minimum_stay(multistream):
+    job = run_job(*multistream.files, common_link_min_films=len(multistream.films) + 1)
+
+    assert job.counts["common_targets_dropped"] == 0
+    assert imported() == expected(multistream, min_films=len(multistream.films) + 1)
+    assert WikiLink.objects.filter(target=COMMON[0]).count() == len(multistream.films)
+
+
 def test_links_inside_citations_are_counted_apart(multistream):
     job = run_job(*multistream.files)
 
@@ -103,7 +158,7 @@ def test_links_inside_citations_are_counted_apart(multistream):
 def test_films_join_movielens_by_imdb_then_title_and_year_and_the_rest_stand_alone(multistream):
     films = sorted(multistream.films.items())
     with_imdb = [(page, film) for page, film in films if film["imdb_id"]][:2]
-    with_year = [(page, film) for page, film in films if film["year"] and not film["imdb_id"]][:2]
+    with_year = [(page, film) for page, film in films if film["year"] and (page, film) not in with_imdb][:2]
     for number, (_, film) in enumerate(with_imdb):
         Movie.objects.create(movielens_id=number + 1, title=f"Other name {number}", imdb_id=film["imdb_id"])
     for number, (_, film) in enumerate(with_year):
