@@ -88,10 +88,12 @@ RATING_ROWS_BUDGET = 1e8
 RANK_LOGITS_BUDGET = 6e9
 MIN_EPOCHS = {"rating": 5, "ranking": 10}
 AUX_ROWS = 4096  # rows of each rating-tower batch its auxiliary softmax is computed on (all of a 4,096 batch)
-# The spectral model keeps at most this many directions, fewer for a large catalog: a web process scores every
-# movie on each picks request, SPECTRAL_SERVING_CELLS movies × dimensions of it (about 1 ms on one core).
-SPECTRAL_MAX_RANK = 1024
+# The spectral model keeps every direction (it is then EASE exactly) while movies × directions stays within
+# SPECTRAL_EXACT_CELLS (ml-100k, ml-latest-small, ml-1m: a picks request scores them all, a few ms on one
+# core); past that, at most SPECTRAL_SERVING_CELLS of them (about 1 ms): 135 directions for ml-25m.
+SPECTRAL_EXACT_CELLS = 16_000_000
 SPECTRAL_SERVING_CELLS = 8_000_000
+SPECTRAL_MAX_RANK = 1024
 VALIDATION_USERS = 2000  # per-epoch ranking metrics are computed on at most this many validation users
 
 EpochCallback = Callable[[int, dict], None]
@@ -504,8 +506,11 @@ def _sample_users(fit: Ratings, valid: Ratings, k: int, seed: int) -> tuple[Rati
 
 
 def spectral_rank(n_users: int, n_movies: int) -> int:
-    """How many directions the spectral model keeps for a catalog of this size."""
-    return max(16, min(SPECTRAL_MAX_RANK, n_users, n_movies, SPECTRAL_SERVING_CELLS // max(1, n_movies)))
+    """How many directions the spectral model keeps for a catalog of this size (every one: exact EASE)."""
+    every = min(n_users, n_movies)
+    if every * n_movies <= SPECTRAL_EXACT_CELLS:
+        return every
+    return max(16, min(SPECTRAL_MAX_RANK, every, SPECTRAL_SERVING_CELLS // max(1, n_movies)))
 
 
 def _train_spectral(trained: TrainedCF, users, movies, n_users: int, n_movies: int, p: dict, report: _Progress,
