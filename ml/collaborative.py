@@ -58,7 +58,7 @@ DEFAULT_PARAMS = dict(
     aux_negatives=512,    # movies of each batch its softmax is estimated on (sampled softmax)
     rank_model="spectral",  # picks: "spectral" (EASE in the eigenbasis, ml/spectral.py) or "softmax" (below)
     # EASE's λ, chosen on the held-out ratings: it grows with the data (200 for ml-latest-small, thousands for
-    # ml-25m), so the grid is wide, and cheap (one decomposition serves every λ).
+    # ml-25m), so the grid is wide, then refined around its best; cheap: one decomposition serves every λ.
     spectral_lambdas=(50, 100, 200, 400, 800, 1600, 3200, 6400, 12800, 25600),
     spectral_lambda=None,  # without held-out ratings: the λ (None: 400)
     rank_dimensions=128,  # the softmax ranking tower (0: none; the picks then come from the rating tower)
@@ -528,12 +528,22 @@ def _train_spectral(trained: TrainedCF, users, movies, n_users: int, n_movies: i
                             "rank_user_vectors": (sums * shrink).astype(np.float32),
                             "rank_model": "spectral", "rank_lambda": float(lam), "rank_user_scale": 1.0})
 
-    lambdas = p["spectral_lambdas"] if report.validate is not None else [p["spectral_lambda"] or 400]
     scored = []
-    for epoch, lam in enumerate(lambdas, 1):
+
+    def score(lam):
         candidate = fitted(lam)
-        report.epoch_end(candidate, epoch, {"loss": 0.0, "lambda": float(lam)})
-        scored.append((report.history[-1].get("val_ndcg", 0.0), -epoch, candidate))
+        report.epoch_end(candidate, len(scored) + 1, {"loss": 0.0, "lambda": float(lam)})
+        scored.append((report.history[-1].get("val_ndcg", 0.0), -len(scored) - 1, candidate))
+
+    if report.validate is None:
+        score(p["spectral_lambda"] or 400)
+    else:
+        for lam in p["spectral_lambdas"]:
+            score(lam)
+        # Then halfway (geometrically) to the neighbours of the best: the grid doubles, the optimum is flat.
+        best = max(scored, key=lambda row: row[:2])[2].rank_lambda
+        for lam in (best / np.sqrt(2), best * np.sqrt(2)):
+            score(round(float(lam)))
     _, epoch, best = max(scored, key=lambda row: row[:2])
     trained.epochs["ranking"] = -epoch
     for name in (*RANKING_FIELDS, "rank_user_scale", "rank_model", "rank_lambda"):
@@ -614,7 +624,7 @@ def train(train_arrays, valid_arrays=None, *, params: dict | None = None, seed: 
     trained.epochs = {"rating": rating_epoch}
 
     if ranking and p["rank_model"] == "spectral":
-        lambdas = len(p["spectral_lambdas"]) if valid is not None else 1
+        lambdas = len(p["spectral_lambdas"]) + 2 if valid is not None else 1
         _train_spectral(trained, users, movies, n_users, n_movies, p,
                         progress("ranking", lambda model: model, validation(False, True), "ndcg", lambdas,
                                  patience=None), seed)
