@@ -31,10 +31,11 @@ import pandas as pd  # noqa: E402
 
 from bench.import_movielens import database_url, django_environment, fresh_migrated_database, query  # noqa: E402
 from bench.report import REPO, Report, machine  # noqa: E402
+from ml import spectral  # noqa: E402
 from ml.baselines import ImplicitALS  # noqa: E402
 from ml.collaborative import DEFAULT_PARAMS  # noqa: E402
 from ml.evaluation import Catalog, Ratings, ranking_metrics  # noqa: E402
-from ml.fold_in import fold_in_choices  # noqa: E402
+from ml.fold_in import fold_in_choices, fold_in_sum  # noqa: E402
 from ml.index import EmbeddingIndex  # noqa: E402
 
 WORK = REPO / "bench" / "work" / "scale"
@@ -88,8 +89,9 @@ def run_command(report: Report, args: list[str], env: dict) -> tuple[float, int]
 
 
 def active_ranking_index() -> tuple[EmbeddingIndex, dict, dict]:
-    """The active ratings version's ranking tower as the web processes load it, its parameters and the run's
-    evaluation (straight from the tables: this process does not set Django up)."""
+    """The active ratings version's picks model as the web processes load it (its movies under their MovieLens
+    ids), its parameters and the run's evaluation (straight from the tables: this process does not set Django
+    up)."""
     import json
 
     version, parameters, evaluation = query(
@@ -97,12 +99,26 @@ def active_ranking_index() -> tuple[EmbeddingIndex, dict, dict]:
                   "ON r.id = v.training_run_id WHERE v.kind = 'ratings' AND v.is_active")[0]
     rows = query(DATABASE, f"SELECT movie_id, rank_vector, rank_bias FROM ml_movievector WHERE version_id = {version}"
                            " ORDER BY movie_id")
-    ids = np.array([row[0] for row in rows], np.int64)
+    # The site's movie ids are not MovieLens's: index the vectors by MovieLens id, as the split's rows are.
+    movielens = dict(query(DATABASE, "SELECT id, movielens_id FROM movies_movie WHERE movielens_id IS NOT NULL"))
+    rows = [row for row in rows if row[0] in movielens]
+    ids = np.array([movielens[row[0]] for row in rows], np.int64)
     vectors = np.stack([np.frombuffer(bytes(row[1]), np.float32) for row in rows])
     bias = np.array([row[2] for row in rows], np.float32)
     parameters, evaluation = (value if isinstance(value, dict) else json.loads(value)
                               for value in (parameters, evaluation))
+    if parameters.get("rank_model") == "spectral":  # stored: the input vectors (as ml/serving.py loads them)
+        return EmbeddingIndex(ids, spectral.output_vectors(vectors), bias, input_vectors=vectors), parameters, \
+            evaluation
     return EmbeddingIndex(ids, vectors, bias), parameters, evaluation
+
+
+def folding_in(index: EmbeddingIndex, parameters: dict):
+    """The site's fold-in of the picks model (ml/recommendations.py): a sum for the spectral model."""
+    if index.input_vectors is not None:
+        return lambda movies: fold_in_sum(index, movies)
+    l2 = parameters.get("rank_l2", DEFAULT_PARAMS["rank_l2"])
+    return lambda movies: fold_in_choices(index, movies, l2=l2)
 
 
 def sampled_users(test: Ratings) -> np.ndarray:
@@ -111,14 +127,13 @@ def sampled_users(test: Ratings) -> np.ndarray:
 
 def our_ndcg(index: EmbeddingIndex, parameters: dict, train: Ratings, test: Ratings, users: np.ndarray) -> float:
     """nDCG@10 of the served picks of ``users``: folded in from their train ratings, as on the site."""
-    l2, scale = parameters.get("rank_l2", DEFAULT_PARAMS["rank_l2"]), parameters.get("rank_user_scale", 1.0)
+    fold_in, scale = folding_in(index, parameters), parameters.get("rank_user_scale", 1.0)
     train_rows, test_rows = train.subset(np.isin(train.users, users)), test.subset(np.isin(test.users, users))
     catalog = Catalog(np.unique(train_rows.users), index.movie_ids[np.argsort(index.movie_ids)])
     order = np.argsort(train_rows.users, kind="stable")
     bounds = np.searchsorted(train_rows.users[order], catalog.user_ids)
     bounds = np.append(bounds, len(order))
-    folded = np.stack([fold_in_choices(index, train_rows.movies[order][bounds[i]:bounds[i + 1]], l2=l2)
-                       for i in range(catalog.n_users)])
+    folded = np.stack([fold_in(train_rows.movies[order][bounds[i]:bounds[i + 1]]) for i in range(catalog.n_users)])
     rows = index.rows(catalog.movie_ids)
     vectors, bias = index.vectors[rows], index.movie_bias[rows]
     return ranking_metrics(lambda u: scale * folded[u] @ vectors.T + bias, train_rows, test_rows,
@@ -133,11 +148,11 @@ def als_ndcg(model: ImplicitALS, catalog: Catalog, train: Ratings, test: Ratings
 def serving_latency(report: Report, index: EmbeddingIndex, parameters: dict, train: Ratings,
                     users: np.ndarray) -> None:
     """p50 and p95 of picks, similar movies and the fold-in, for users of the sample and their train ratings."""
-    l2 = parameters.get("rank_l2", DEFAULT_PARAMS["rank_l2"])
+    fold_in = folding_in(index, parameters)
     rated = [train.movies[train.users == user] for user in users[:SERVING_CALLS]]
-    vectors = [fold_in_choices(index, movies, l2=l2) for movies in rated[:20]]
+    vectors = [fold_in(movies) for movies in rated[:20]]
     calls = {
-        "fold-in (ranking tower)": lambda i: fold_in_choices(index, rated[i], l2=l2),
+        "fold-in (the picks model's)": lambda i: fold_in(rated[i]),
         "picks (excluding the rated movies)": lambda i: index.picks(vectors[i % 20], exclude_ids=rated[i].tolist()),
         "similar movies": lambda i: index.similar(int(index.movie_ids[i * 97 % len(index)])),
     }

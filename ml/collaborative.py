@@ -58,7 +58,7 @@ DEFAULT_PARAMS = dict(
     aux_negatives=512,    # movies of each batch its softmax is estimated on (sampled softmax)
     rank_model="spectral",  # picks: "spectral" (EASE in the eigenbasis, ml/spectral.py) or "softmax" (below)
     # EASE's λ, chosen on the held-out ratings: it grows with the data (200 for ml-latest-small, thousands for
-    # ml-25m), so the grid is wide, and cheap (one decomposition serves every λ).
+    # ml-25m), so the grid is wide, then refined around its best; cheap: one decomposition serves every λ.
     spectral_lambdas=(50, 100, 200, 400, 800, 1600, 3200, 6400, 12800, 25600),
     spectral_lambda=None,  # without held-out ratings: the λ (None: 400)
     rank_dimensions=128,  # the softmax ranking tower (0: none; the picks then come from the rating tower)
@@ -88,10 +88,12 @@ RATING_ROWS_BUDGET = 1e8
 RANK_LOGITS_BUDGET = 6e9
 MIN_EPOCHS = {"rating": 5, "ranking": 10}
 AUX_ROWS = 4096  # rows of each rating-tower batch its auxiliary softmax is computed on (all of a 4,096 batch)
-# The spectral model keeps at most this many directions, fewer for a large catalog: a web process scores every
-# movie on each picks request, SPECTRAL_SERVING_CELLS movies × dimensions of it (about 1 ms on one core).
-SPECTRAL_MAX_RANK = 1024
+# The spectral model keeps every direction (it is then EASE exactly) while movies × directions stays within
+# SPECTRAL_EXACT_CELLS (ml-100k, ml-latest-small, ml-1m: a picks request scores them all, a few ms on one
+# core); past that, at most SPECTRAL_SERVING_CELLS of them (about 1 ms): 135 directions for ml-25m.
+SPECTRAL_EXACT_CELLS = 16_000_000
 SPECTRAL_SERVING_CELLS = 8_000_000
+SPECTRAL_MAX_RANK = 1024
 VALIDATION_USERS = 2000  # per-epoch ranking metrics are computed on at most this many validation users
 
 EpochCallback = Callable[[int, dict], None]
@@ -504,8 +506,11 @@ def _sample_users(fit: Ratings, valid: Ratings, k: int, seed: int) -> tuple[Rati
 
 
 def spectral_rank(n_users: int, n_movies: int) -> int:
-    """How many directions the spectral model keeps for a catalog of this size."""
-    return max(16, min(SPECTRAL_MAX_RANK, n_users, n_movies, SPECTRAL_SERVING_CELLS // max(1, n_movies)))
+    """How many directions the spectral model keeps for a catalog of this size (every one: exact EASE)."""
+    every = min(n_users, n_movies)
+    if every * n_movies <= SPECTRAL_EXACT_CELLS:
+        return every
+    return max(16, min(SPECTRAL_MAX_RANK, every, SPECTRAL_SERVING_CELLS // max(1, n_movies)))
 
 
 def _train_spectral(trained: TrainedCF, users, movies, n_users: int, n_movies: int, p: dict, report: _Progress,
@@ -523,12 +528,22 @@ def _train_spectral(trained: TrainedCF, users, movies, n_users: int, n_movies: i
                             "rank_user_vectors": (sums * shrink).astype(np.float32),
                             "rank_model": "spectral", "rank_lambda": float(lam), "rank_user_scale": 1.0})
 
-    lambdas = p["spectral_lambdas"] if report.validate is not None else [p["spectral_lambda"] or 400]
     scored = []
-    for epoch, lam in enumerate(lambdas, 1):
+
+    def score(lam):
         candidate = fitted(lam)
-        report.epoch_end(candidate, epoch, {"loss": 0.0, "lambda": float(lam)})
-        scored.append((report.history[-1].get("val_ndcg", 0.0), -epoch, candidate))
+        report.epoch_end(candidate, len(scored) + 1, {"loss": 0.0, "lambda": float(lam)})
+        scored.append((report.history[-1].get("val_ndcg", 0.0), -len(scored) - 1, candidate))
+
+    if report.validate is None:
+        score(p["spectral_lambda"] or 400)
+    else:
+        for lam in p["spectral_lambdas"]:
+            score(lam)
+        # Then halfway (geometrically) to the neighbours of the best: the grid doubles, the optimum is flat.
+        best = max(scored, key=lambda row: row[:2])[2].rank_lambda
+        for lam in (best / np.sqrt(2), best * np.sqrt(2)):
+            score(round(float(lam)))
     _, epoch, best = max(scored, key=lambda row: row[:2])
     trained.epochs["ranking"] = -epoch
     for name in (*RANKING_FIELDS, "rank_user_scale", "rank_model", "rank_lambda"):
@@ -609,7 +624,7 @@ def train(train_arrays, valid_arrays=None, *, params: dict | None = None, seed: 
     trained.epochs = {"rating": rating_epoch}
 
     if ranking and p["rank_model"] == "spectral":
-        lambdas = len(p["spectral_lambdas"]) if valid is not None else 1
+        lambdas = len(p["spectral_lambdas"]) + 2 if valid is not None else 1
         _train_spectral(trained, users, movies, n_users, n_movies, p,
                         progress("ranking", lambda model: model, validation(False, True), "ndcg", lambdas,
                                  patience=None), seed)

@@ -32,7 +32,7 @@ def train_ratings(run: TrainingRun, *, on_epoch=None) -> None:
     sizes = collaborative.schedule(params, n_rows=fit_rows, n_users=len(np.unique(ratings.users)),
                                    n_movies=len(np.unique(ratings.movies)))
     spectral = params["rank_model"] == "spectral"
-    rank_epochs = len(params["spectral_lambdas"]) if spectral else sizes["rank_epochs"]
+    rank_epochs = len(params["spectral_lambdas"]) + 2 if spectral else sizes["rank_epochs"]
     towers = {"rating": sizes["rating_epochs"], "ranking": rank_epochs if params["rank_dimensions"] else 0}
     # The phases share the progress bar: about 60 % and 30 % with a second pass, 90 % without.
     shares = ({"validating": (0.0, 0.6), "training on all ratings": (0.6, 0.3)}
