@@ -1,22 +1,15 @@
 """The CF training pipeline that `manage.py retrain ratings` and the quality benchmarks share (ml/cf_training.py).
 Run with ``-p no:django`` too; on small planted data, a few seconds a test."""
 import numpy as np
-import pytest
 
 from ml import cf_training
 from ml.evaluation import split_ratings
-from tests.ml.test_collaborative import PARAMS, planted_ratings
-
-
-@pytest.fixture(autouse=True)
-def progress_uses_the_test_connection():
-    """No database here (replaces the shared autouse fixture)."""
-    yield
-
-
-@pytest.fixture(autouse=True)
-def fresh_state():
-    yield
+from tests.ml.test_collaborative import (  # noqa: F401  (the fixtures: no database here)
+    PARAMS,
+    fresh_state,
+    planted_ratings,
+    progress_uses_the_test_connection,
+)
 
 
 def test_small_releases_are_trained_again_on_all_ratings_for_the_epochs_chosen_on_the_held_out_ones():

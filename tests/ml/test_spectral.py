@@ -1,23 +1,12 @@
 """The spectral picks model (ml/spectral.py): EASE as embeddings. Run with ``-p no:django`` too."""
 import numpy as np
-import pytest
 
 from ml import spectral
 from ml.baselines import EASE
 from ml.evaluation import Catalog, Ratings
 from ml.fold_in import fold_in_sum
 from ml.index import EmbeddingIndex
-
-
-@pytest.fixture(autouse=True)
-def progress_uses_the_test_connection():
-    """No database here (replaces the shared autouse fixture)."""
-    yield
-
-
-@pytest.fixture(autouse=True)
-def fresh_state():
-    yield
+from tests.ml.test_collaborative import fresh_state, progress_uses_the_test_connection  # noqa: F401 (no database)
 
 
 def choices(n_users=40, n_movies=60, per_user=12, seed=0):
