@@ -11,15 +11,17 @@ from tests.ml.test_collaborative import (  # noqa: F401  (the fixtures: no datab
     progress_uses_the_test_connection,
 )
 
+SPECTRAL = {**PARAMS, "rank_model": "spectral"}  # the default picks model
+
 
 def test_small_releases_are_trained_again_on_all_ratings_for_the_epochs_chosen_on_the_held_out_ones():
     ratings = planted_ratings()
     phases = []
-    fitted = cf_training.fit_ratings_model(ratings, PARAMS, on_epoch=lambda phase, epoch, m: phases.append(phase))
+    fitted = cf_training.fit_ratings_model(ratings, SPECTRAL, on_epoch=lambda phase, epoch, m: phases.append(phase))
     assert fitted.model is not fitted.trial
     assert fitted.catalog.n_users == len(np.unique(ratings.users))  # every user, held-out rows included
     assert fitted.model.epochs["rating"] == fitted.trial.epochs["rating"]
-    assert fitted.model.rank_lambda == fitted.trial.rank_lambda  # the spectral picks' λ, chosen on held-out rows
+    assert fitted.model.rank_lambda == fitted.trial.rank_lambda is not None  # the λ chosen on held-out rows
     assert phases == sorted(phases, key=["validating", "training on all ratings"].index) and len(set(phases)) == 2
     fit, valid = split_ratings(ratings, cf_training.VALIDATION_SEED, cf_training.VALIDATION_SHARE)
     assert len(valid) > 0 and fitted.evaluation["epochs_rating"] == fitted.trial.epochs["rating"]

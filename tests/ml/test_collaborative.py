@@ -24,8 +24,9 @@ from ml.lazy_adam import lazy_adam_class
 
 ROOT = Path(__file__).resolve().parents[2]
 N_GROUPS, USERS_PER_GROUP, MOVIES_PER_GROUP = 3, 30, 20
-PARAMS = dict(dimensions=8, rank_dimensions=8, l2=1e-3, rank_l2=1e-2, learning_rate=0.03, batch_size=256,
-              max_epochs=25, patience=5)
+# The towers' own tests train the softmax ranking tower; the spectral picks model has tests of its own.
+PARAMS = dict(rank_model="softmax", dimensions=8, rank_dimensions=8, l2=1e-3, rank_l2=1e-2, learning_rate=0.03,
+              batch_size=256, max_epochs=25, patience=5)
 
 
 @pytest.fixture(autouse=True)
