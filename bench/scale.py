@@ -24,6 +24,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+CHILD_BLAS_THREADS = os.environ.get("OPENBLAS_NUM_THREADS")  # the commands run as a worker would: all cores
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # serving is timed as web processes run: one BLAS thread
 
 import numpy as np  # noqa: E402
@@ -190,6 +191,8 @@ def main():
     report("## Our pipeline, each command in a child process")
     report()
     env = {**django_environment(DATABASE), "TF_CPP_MIN_LOG_LEVEL": "2"}
+    if CHILD_BLAS_THREADS is None:
+        env.pop("OPENBLAS_NUM_THREADS")
     fresh_migrated_database(DATABASE)
     import_seconds, import_rss = run_command(report, ["import_movielens", str(train_folder)], env)
     retrain_seconds, retrain_rss = run_command(report, ["retrain", "ratings"], env)

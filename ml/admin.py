@@ -10,7 +10,7 @@ and its epochs in a collapsed table (it reloads itself while the run is unfinish
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
@@ -173,7 +173,23 @@ class ModelVersionAdmin(ReadOnlyAdmin):
 
     def get_urls(self):
         roll_back = self.admin_site.admin_view(require_POST(self.roll_back_view))
-        return [path("roll-back/", roll_back, name="ml_modelversion_roll_back"), *super().get_urls()]
+        activate = self.admin_site.admin_view(require_POST(self.activate_view))
+        return [path("roll-back/", roll_back, name="ml_modelversion_roll_back"),
+                path("<int:pk>/activate/", activate, name="ml_modelversion_activate"), *super().get_urls()]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        version = self.get_object(request, object_id)
+        found = {name: value for name, value in (version.evaluation if version else {}).items()
+                 if name.startswith("guard_")}
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "guard": found})
+
+    def activate_view(self, request, pk: int):
+        """Activate one version from its page: "Activate anyway" for one the regression guard held back."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        version = versions.activate(get_object_or_404(ModelVersion, pk=pk))
+        messages.success(request, f"{version} is now active; the previous version stays for a roll back.")
+        return HttpResponseRedirect(reverse("admin:ml_modelversion_change", args=[pk]))
 
     def changelist_view(self, request, extra_context=None):
         active = {version.kind: version for version in ModelVersion.objects.filter(is_active=True)}

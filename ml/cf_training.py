@@ -4,13 +4,17 @@
 bench/scale.py run this same function on the evaluation protocol's splits, so what they measure is what the site
 serves.
 
-1. 10 % of each user's ratings (seed 43) are held out.
+1. 10 % of each user's ratings (seed 43) are held out: the same ratings at every retrain (a hash picks them),
+   which the regression guard (ml/guard.py) compares the new version and the active one on.
 2. Both towers train on the rest (ml/collaborative.py): the rating tower stops early on the held-out RMSE, the
-   ranking tower follows its fixed schedule; the held-out metrics become the version's evaluation.
+   spectral picks score each λ of their grid (the softmax tower follows its fixed schedule); the held-out
+   metrics become the version's evaluation.
 3. Both train again on all ratings for the epochs of step 2, when the data has at most ``RETRAIN_MAX_ROWS``
    ratings. There it pays: +1.4 % nDCG@10 on ml-latest-small's test split for a few seconds. On a release the
    size of ml-25m it would double a long training for a tenth more rows, and the users' vectors that serve are
-   folded in from all their ratings anyway; the model of step 2 is kept.
+   folded in from all their ratings anyway; the model of step 2 is kept. Before it, the spectral λ becomes the
+   best on average over ``LAMBDA_FOLDS`` held-out splits (step 2's and more drawn the same way): on one 10 % the
+   best λ of small data wanders by a grid step or two (ml/EXPERIMENTS.md).
 """
 from __future__ import annotations
 
@@ -18,10 +22,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ml.evaluation import Catalog, Ratings, split_ratings
+from ml.evaluation import Catalog, Ratings, stable_split_ratings
 
 VALIDATION_SEED, VALIDATION_SHARE = 43, 0.9
 RETRAIN_MAX_ROWS = 2_000_000
+LAMBDA_FOLDS = 5  # held-out splits (seeds 43, 44, …) the spectral λ is averaged over before the second pass
 
 
 @dataclass
@@ -44,7 +49,7 @@ def fit_ratings_model(ratings: Ratings, params: dict, *, on_epoch=None, callback
     from ml import collaborative  # TensorFlow: only now, in the worker
 
     params = {**collaborative.DEFAULT_PARAMS, **params}
-    fit, valid = split_ratings(ratings, VALIDATION_SEED, VALIDATION_SHARE)
+    fit, valid = stable_split_ratings(ratings, VALIDATION_SEED, VALIDATION_SHARE)
     catalog = Catalog.from_ratings(fit)
 
     def phase_hooks(phase):
@@ -61,11 +66,31 @@ def fit_ratings_model(ratings: Ratings, params: dict, *, on_epoch=None, callback
     everything = Catalog.from_ratings(ratings)
     chosen = {"rating_epochs": trial.epochs["rating"], "rank_epochs": trial.epochs.get("ranking", 1),
               "spectral_lambda": trial.rank_lambda}
+    if trial.rank_model == "spectral":
+        chosen["spectral_lambda"] = evaluation["spectral_lambda"] = lambda_over_folds(ratings, trial)
     final = collaborative.train(
         collaborative.rating_arrays(ratings, everything), params={**params, **chosen},
         n_users=everything.n_users, n_movies=everything.n_movies, **phase_hooks("training on all ratings"))
     evaluation["training_seconds"] = round(trial.seconds + final.seconds, 1)
     return FittedCF(final, everything, evaluation, trial)
+
+
+def lambda_over_folds(ratings: Ratings, trial, folds: int = LAMBDA_FOLDS) -> float:
+    """The λ of those ``trial`` scored (on the held-out split of seed 43) whose held-out nDCG@10, averaged over
+    that split and ``folds − 1`` more (seeds 44, 45, …), is the highest."""
+    from ml import collaborative
+
+    scored = {entry["lambda"]: [entry["val_ndcg"]] for entry in trial.history
+              if entry["tower"] == "ranking" and "val_ndcg" in entry}
+    for seed in range(VALIDATION_SEED + 1, VALIDATION_SEED + folds):
+        fit, valid = stable_split_ratings(ratings, seed, VALIDATION_SHARE)
+        catalog = Catalog.from_ratings(fit)
+        fold = collaborative.spectral_lambda_scores(
+            collaborative.rating_arrays(fit, catalog), collaborative.rating_arrays(valid, catalog), list(scored),
+            n_users=catalog.n_users, n_movies=catalog.n_movies)
+        for lam, ndcg in fold.items():
+            scored[lam].append(ndcg)
+    return max(scored, key=lambda lam: (np.mean(scored[lam]), -lam))
 
 
 def retrains_on_all(n_ratings: int) -> bool:

@@ -513,6 +513,24 @@ def spectral_rank(n_users: int, n_movies: int) -> int:
     return max(16, min(SPECTRAL_MAX_RANK, every, SPECTRAL_SERVING_CELLS // max(1, n_movies)))
 
 
+def spectral_lambda_scores(train_arrays, valid_arrays, lambdas, *, n_users: int, n_movies: int,
+                           seed: int = 0) -> dict[float, float]:
+    """Held-out nDCG@10 of the spectral picks trained on ``train_arrays`` at each λ of ``lambdas``, scored on
+    ``valid_arrays`` (both as :func:`train` takes them) as ``train`` scores its own λ grid: one decomposition."""
+    users, movies = (np.asarray(a) for a in train_arrays[:2])
+    found = spectral.spectrum(users, movies, n_users, n_movies, rank=spectral_rank(n_users, n_movies), seed=seed)
+    sums = spectral.user_vectors(users, movies, n_users, found.v)
+    fit, valid = _sample_users(Ratings.from_lists(*train_arrays), Ratings.from_lists(*valid_arrays),
+                               VALIDATION_USERS, seed)
+    catalog = Catalog(np.arange(n_users), np.arange(n_movies))
+
+    def ndcg(lam) -> float:
+        shrink = found.shrink(lam)
+        outputs, vectors = spectral.output_vectors(found.v * shrink), sums * shrink
+        return ranking_metrics(lambda batch: vectors[batch] @ outputs.T, fit, valid, catalog=catalog)["ndcg"]
+    return {float(lam): ndcg(lam) for lam in lambdas}
+
+
 def _train_spectral(trained: TrainedCF, users, movies, n_users: int, n_movies: int, p: dict, report: _Progress,
                     seed: int) -> None:
     """The spectral picks model (ml/spectral.py) into ``trained``: with held-out ratings (``report`` validates),

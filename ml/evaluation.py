@@ -64,13 +64,31 @@ def split_mask(users: np.ndarray, seed: int = 42, ratio: float = 0.75) -> tuple[
     ``np.round(ratio * n_user_rows)`` rows of each user go to train (half to even: n=6 -> 4, n=2 -> 2).
     """
     users = np.asarray(users)
-    draws = np.random.RandomState(seed).rand(len(users))
+    train = _split_by_draws(users, np.random.RandomState(seed).rand(len(users)), ratio)
+    return train, ~train
+
+
+def stable_split_ratings(ratings: Ratings, seed: int, ratio: float) -> tuple[Ratings, Ratings]:
+    """Like :func:`split_ratings`, but each row's number is a hash of (user, movie, seed), not of its place in the
+    file: the same ratings fall on the same side however many ratings were added or removed around them, so that
+    versions trained months apart are compared on the rows both held out (ml/guard.py)."""
+    key = (ratings.users.astype(np.uint64) << np.uint64(32)) ^ ratings.movies.astype(np.uint64)
+    key ^= np.uint64(seed * 0x9E3779B97F4A7C15 % 2**64)
+    for shift, multiplier in ((30, 0xBF58476D1CE4E5B9), (27, 0x94D049BB133111EB)):  # splitmix64's finalizer
+        key = (key ^ (key >> np.uint64(shift))) * np.uint64(multiplier)
+    key ^= key >> np.uint64(31)
+    train = _split_by_draws(ratings.users, (key >> np.uint64(11)).astype(np.float64) / 2.0**53, ratio)
+    return ratings.subset(train), ratings.subset(~train)
+
+
+def _split_by_draws(users: np.ndarray, draws: np.ndarray, ratio: float) -> np.ndarray:
+    """The train mask: each user's rows sorted by their draw, the first ``np.round(ratio * n)`` of them."""
     order = np.lexsort((draws, users))
     _, first, counts = np.unique(users[order], return_index=True, return_counts=True)
     position = np.arange(len(users)) - np.repeat(first, counts)
     train = np.empty(len(users), dtype=bool)
     train[order] = position < np.repeat(np.round(ratio * counts), counts)
-    return train, ~train
+    return train
 
 
 def split_ratings(ratings: Ratings, seed: int = 42, ratio: float = 0.75) -> tuple[Ratings, Ratings]:

@@ -139,3 +139,12 @@ def fold_in_sum(index: EmbeddingIndex, movie_ids: Iterable[int] | np.ndarray) ->
     movies not in the index are ignored; none give the zero vector, whose picks are by bias, all zero here)."""
     known, rows = _known(index, movie_ids)
     return index.input_vectors[np.unique(rows[known])].sum(axis=0, dtype=np.float32)
+
+
+def picks_vector(index: EmbeddingIndex, movie_ids: Iterable[int] | np.ndarray, *, l2: float,
+                 start: np.ndarray | None = None) -> np.ndarray:
+    """The user's vector for the picks of ``index``'s model: :func:`fold_in_sum` for the spectral model (its index
+    has input vectors), else :func:`fold_in_choices` with the tower's ``l2``."""
+    if index.input_vectors is not None:
+        return fold_in_sum(index, movie_ids)
+    return fold_in_choices(index, movie_ids, l2=l2, start=start)

@@ -17,7 +17,7 @@ from django.core.cache import cache
 
 from ml import serving
 from ml.collaborative import DEFAULT_PARAMS
-from ml.fold_in import fold_in_choices, fold_in_ratings, fold_in_sum
+from ml.fold_in import fold_in_choices, fold_in_ratings, picks_vector
 from ml.models import ModelKind
 from movies import user_state
 from movies.marks import marked_ids
@@ -100,11 +100,10 @@ def _ranking_vector(user, token: str | None, ranking: serving.Served, rated_ids:
     """The user's ranking-tower vector folded in from the movies he rated, remembered under his token (the picks
     of every filter and length share it). The fold-in starts from his vector before his latest ratings, when
     known: it is near, so fewer steps reach the same optimum."""
-    if ranking.index.input_vectors is not None:  # the spectral model: a sum, nothing to fit or remember
-        return fold_in_sum(ranking.index, rated_ids)
     l2 = ranking.parameters.get("rank_l2", DEFAULT_PARAMS["rank_l2"])
-    if token is None:  # an anonymous visitor: nothing rated
-        return fold_in_choices(ranking.index, rated_ids, l2=l2)
+    # The spectral model's vector is a sum (nothing to fit or remember); an anonymous visitor has rated nothing.
+    if ranking.index.input_vectors is not None or token is None:
+        return picks_vector(ranking.index, rated_ids, l2=l2)
     key, last_key = (f"rank-vector:{user.pk}:{token}:{ranking.version_id}",
                      f"rank-vector-last:{user.pk}:{ranking.version_id}")
     found = cache.get_many([key, last_key])

@@ -46,7 +46,8 @@ def start_run(kind: str, *, user=None, parameters: dict | None = None) -> tuple[
 
 
 def execute_run(run_id: int, *, on_epoch: Callable[[TrainingRun], None] | None = None) -> TrainingRun:
-    """Train now, in this process. The run ends succeeded (with an active new version) or failed.
+    """Train now, in this process. The run ends succeeded (with a new version, active unless the trainer says
+    otherwise in its last stage) or failed.
 
     Only a queued run is trained: a task redelivered after its worker died finds its run failed
     (or finished) and leaves it as it is.
@@ -60,7 +61,7 @@ def execute_run(run_id: int, *, on_epoch: Callable[[TrainingRun], None] | None =
         return run
     try:
         with recovery.heartbeat(TrainingRun, run.pk):
-            TRAINERS[ModelKind(run.kind)](run, on_epoch=on_epoch)
+            ending = TRAINERS[ModelKind(run.kind)](run, on_epoch=on_epoch)
     except TrainingFailed as error:
         run.record(status=TrainingRun.Status.FAILED, error=str(error), finished_at=timezone.now())
     except BaseException as error:  # a bug or a worker shutdown: the run still ends
@@ -70,5 +71,6 @@ def execute_run(run_id: int, *, on_epoch: Callable[[TrainingRun], None] | None =
         if not isinstance(error, Exception):
             raise
     else:
-        run.record(status=TrainingRun.Status.SUCCEEDED, stage="done", progress=1.0, finished_at=timezone.now())
+        run.record(status=TrainingRun.Status.SUCCEEDED, stage=ending or "done", progress=1.0,
+                   finished_at=timezone.now())
     return run

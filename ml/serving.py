@@ -52,7 +52,7 @@ def served(kind: str, tower: str = RATING) -> Served | None:
         with _locks[kind]:
             index = ready.towers.get(tower)
             if index is None:
-                index = ready.towers[tower] = _load(ready.version, tower)
+                index = ready.towers[tower] = load_index(ready.version, tower)
     return Served(ready.version.pk, index, ready.version.parameters)
 
 
@@ -98,14 +98,14 @@ def _ready_version(kind: str) -> _Ready:
             return current
         version = ModelVersion.objects.get(pk=active_id)
         # The towers the previous version served, loaded before the switch so no request waits for them.
-        towers = {tower: _load(version, tower) for tower in (current.towers if current else ())}
+        towers = {tower: load_index(version, tower) for tower in (current.towers if current else ())}
         _ready[kind] = ready = _Ready(version, time.monotonic(), towers)
         return ready
     finally:
         lock.release()
 
 
-def _load(version: ModelVersion, tower: str) -> EmbeddingIndex:
+def load_index(version: ModelVersion, tower: str) -> EmbeddingIndex:
     """One tower of a version, read a few thousand rows at a time into preallocated arrays: a catalog's worth of
     small bytes objects at once would leave the web process's heap fragmented after every new version."""
     rows = MovieVector.objects.filter(version=version)

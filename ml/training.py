@@ -1,8 +1,9 @@
 """Trainers, one per model kind: read the data, train, evaluate, write and activate a new version.
 
 Each trainer takes a TrainingRun, records every epoch on it (`run.record`, and to TensorBoard, under
-TENSORBOARD_DIR), and ends by activating the version it wrote and exporting its movie vectors for the
-Embedding Projector (under MODEL_DIR). TensorFlow is imported only by the model modules, in workers.
+TENSORBOARD_DIR), and ends by activating the version it wrote (a CF version only when the regression guard of
+ml/guard.py passes it) and exporting its movie vectors for the Embedding Projector (under MODEL_DIR).
+TensorFlow is imported only by the model modules, in workers.
 """
 from pathlib import Path
 
@@ -10,13 +11,13 @@ import numpy as np
 from django.conf import settings
 from django.utils import timezone
 
-from ml import cf_training, data, projector, runs, versions
+from ml import cf_training, data, guard, projector, runs, versions
 from ml.models import ModelKind, TrainingRun
 
 MIN_MOVIES_PER_LINK = 2  # a link target of a single movie says nothing of which movies are alike
 
 
-def train_ratings(run: TrainingRun, *, on_epoch=None) -> None:
+def train_ratings(run: TrainingRun, *, on_epoch=None) -> str | None:
     """Collaborative filtering on every rating in the database, through ml/cf_training.py's pipeline: held-out
     rows for early stopping and the version's evaluation, then (on releases that are not too large) all ratings."""
     stored = data.load_ratings()
@@ -54,12 +55,22 @@ def train_ratings(run: TrainingRun, *, on_epoch=None) -> None:
         rank_movie_vectors=final.rank_movie_vectors, rank_movie_bias=final.rank_movie_bias,
         user_ids=everything.user_ids, user_vectors=final.user_vectors, user_bias=final.user_bias,
         rank_user_vectors=final.rank_user_vectors)
-    _finish(run, version)
+    run.record(stage="comparing with the active version", progress=0.94)
+    checked = guard.verdict(version, versions.active_version(ModelKind.RATINGS), ratings)
+    if checked:
+        version.evaluation |= checked
+        version.save(update_fields=["evaluation"])
+        run.record(evaluation={**fitted.evaluation, **checked})
+    passed = checked.get("guard_passed", True)
+    _finish(run, version, activate=passed)
+    return None if passed else f"done: v{version.pk} kept inactive, {guard.explain(checked)}"
 
 
-def _finish(run: TrainingRun, version) -> None:
-    """Activate the new version, then export it for the Embedding Projector."""
-    versions.activate(version)
+def _finish(run: TrainingRun, version, *, activate: bool = True) -> None:
+    """Activate the new version (unless the regression guard held it back), then export it for the Embedding
+    Projector."""
+    if activate:
+        versions.activate(version)
     run.record(stage="exporting for the Embedding Projector", progress=0.97)
     projector.export_projector(version)
 

@@ -165,3 +165,24 @@ def test_a_version_page_shows_its_metrics_and_parameters_as_tables_read_only(cli
     page = client.get(reverse("admin:ml_modelversion_change", args=[version.pk])).content.decode()
     assert "<th>val_loss</th><td>0.5</td>" in page and "<th>l2</th><td>0.0001235</td>" in page
     assert 'name="_save"' not in page
+
+
+def test_a_version_held_back_by_the_guard_shows_both_scores_and_can_be_activated_anyway(client, staff):
+    active, held_back = saved_versions()
+    versions.activate(active)
+    held_back.evaluation |= {"guard_users": 40, "guard_ndcg": 0.21, "guard_active_version": active.pk,
+                             "guard_active_ndcg": 0.3, "guard_standard_error": 0.01, "guard_passed": False}
+    held_back.save()
+    page = client.get(reverse("admin:ml_modelversion_change", args=[held_back.pk])).content.decode()
+    assert "Regression guard" in page and "0.2100" in page and "0.3000" in page and "held back" in page
+    assert "Activate anyway" in page
+    response = client.post(reverse("admin:ml_modelversion_activate", args=[held_back.pk]), follow=True)
+    assert ModelVersion.objects.get(is_active=True) == held_back and "is now active" in response.content.decode()
+
+
+def test_activating_from_a_version_page_needs_the_change_permission(client):
+    first, second = saved_versions()
+    versions.activate(first)
+    client.force_login(User.objects.create_user("clerk", password="pw", is_staff=True))
+    assert client.post(reverse("admin:ml_modelversion_activate", args=[second.pk])).status_code == 403
+    assert ModelVersion.objects.get(is_active=True) == first

@@ -3,7 +3,7 @@ Run with ``-p no:django`` too; on small planted data, a few seconds a test."""
 import numpy as np
 
 from ml import cf_training
-from ml.evaluation import split_ratings
+from ml.evaluation import stable_split_ratings
 from tests.ml.test_collaborative import (  # noqa: F401  (the fixtures: no database here)
     PARAMS,
     fresh_state,
@@ -21,12 +21,20 @@ def test_small_releases_are_trained_again_on_all_ratings_for_the_epochs_chosen_o
     assert fitted.model is not fitted.trial
     assert fitted.catalog.n_users == len(np.unique(ratings.users))  # every user, held-out rows included
     assert fitted.model.epochs["rating"] == fitted.trial.epochs["rating"]
-    assert fitted.model.rank_lambda == fitted.trial.rank_lambda is not None  # the λ chosen on held-out rows
+    # The λ chosen on the held-out rows of several splits, among those the first split scored.
+    assert fitted.model.rank_lambda == fitted.evaluation["spectral_lambda"] == cf_training.lambda_over_folds(
+        ratings, fitted.trial)
+    assert fitted.model.rank_lambda in {entry.get("lambda") for entry in fitted.trial.history}
     assert phases == sorted(phases, key=["validating", "training on all ratings"].index) and len(set(phases)) == 2
-    fit, valid = split_ratings(ratings, cf_training.VALIDATION_SEED, cf_training.VALIDATION_SHARE)
+    fit, valid = stable_split_ratings(ratings, cf_training.VALIDATION_SEED, cf_training.VALIDATION_SHARE)
     assert len(valid) > 0 and fitted.evaluation["epochs_rating"] == fitted.trial.epochs["rating"]
     for name in ("rmse", "mae", "ndcg", "precision", "recall", "map", "training_seconds"):
         assert np.isfinite(fitted.evaluation[name]), name
+
+
+def test_on_one_split_the_lambda_over_folds_is_the_trials_own_choice():
+    trial = cf_training.fit_ratings_model(planted_ratings(), SPECTRAL).trial
+    assert cf_training.lambda_over_folds(planted_ratings(), trial, folds=1) == trial.rank_lambda
 
 
 def test_large_releases_keep_the_model_trained_beside_the_held_out_ratings(monkeypatch):
@@ -35,5 +43,5 @@ def test_large_releases_keep_the_model_trained_beside_the_held_out_ratings(monke
     phases = set()
     fitted = cf_training.fit_ratings_model(ratings, PARAMS, on_epoch=lambda phase, epoch, m: phases.add(phase))
     assert fitted.model is fitted.trial and phases == {"validating"}
-    fit, _ = split_ratings(ratings, cf_training.VALIDATION_SEED, cf_training.VALIDATION_SHARE)
+    fit, _ = stable_split_ratings(ratings, cf_training.VALIDATION_SEED, cf_training.VALIDATION_SHARE)
     assert fitted.catalog.n_movies == len(np.unique(fit.movies))

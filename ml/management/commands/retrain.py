@@ -19,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, DjangoHelpFor
 from django.db import IntegrityError, transaction  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
-from ml import runs  # noqa: E402
+from ml import guard, runs  # noqa: E402
 from ml.models import ModelKind, TrainingRun  # noqa: E402
 from ml.readiness import why_not_trainable  # noqa: E402
 from recsite.queue import QueueUnavailable  # noqa: E402
@@ -72,7 +72,12 @@ class Command(BaseCommand):
                 trained.append(model_kind)
                 continue
             run = self._train_here(model_kind, verbosity=options["verbosity"])
-            if run.status == TrainingRun.Status.SUCCEEDED:
+            if run.status == TrainingRun.Status.SUCCEEDED and not run.model_version.is_active:
+                trained.append(model_kind)
+                self.stdout.write(self.style.WARNING(
+                    f"{model_kind}: version {run.model_version.pk} kept inactive, {guard.explain(run.evaluation)}; "
+                    "activate it anyway in the admin (Model versions)"))
+            elif run.status == TrainingRun.Status.SUCCEEDED:
                 trained.append(model_kind)
                 self.stdout.write(self.style.SUCCESS(f"{model_kind}: version {run.model_version.pk} is active "
                                                      f"({_summary(run.evaluation)})"))

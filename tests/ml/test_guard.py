@@ -1,0 +1,90 @@
+"""The regression guard (ml/guard.py): a retrained CF version worse than the active one stays inactive."""
+import numpy as np
+import pytest
+
+from ml import cf_training, data, guard, runs, spectral, versions
+from ml.evaluation import Catalog
+from ml.models import ModelKind, ModelVersion, TrainingRun
+from movies.synthetic import generate_dataset
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ratings(tmp_path):
+    """The ratings of an imported release with planted taste groups, in the evaluation's form."""
+    from movies.importers.movielens import import_movielens
+
+    release = generate_dataset(tmp_path / "ml-guard", n_users=80, n_movies=60, ratings_per_user=15, seed=3)
+    import_movielens(str(release.path))
+    stored = data.load_ratings()
+    return cf_training.as_ratings(stored.user_ids, stored.movie_ids, stored.values)
+
+
+def spectral_version(ratings, *, lam: float = 20.0, noise: float | None = None) -> ModelVersion:
+    """A stored spectral version (EASE as embeddings) of all ``ratings``; with ``noise``, random input vectors."""
+    catalog = Catalog.from_ratings(ratings)
+    users, movies = catalog.index(ratings)
+    found = spectral.spectrum(users, movies, catalog.n_users, catalog.n_movies, rank=catalog.n_movies)
+    inputs = found.input_vectors(lam)
+    if noise is not None:
+        inputs = np.random.default_rng(0).normal(0, noise, inputs.shape).astype(np.float32)
+    zeros = np.zeros((catalog.n_movies, 2), np.float32)
+    return versions.save_version(kind=ModelKind.RATINGS, movie_ids=catalog.movie_ids, movie_vectors=zeros,
+                                 rank_movie_vectors=inputs, parameters={"rank_model": "spectral"})
+
+
+def test_a_version_worse_than_the_active_one_by_more_than_a_standard_error_fails(ratings):
+    good, noise = spectral_version(ratings), spectral_version(ratings, noise=0.05)
+    found = guard.verdict(noise, good, ratings)
+    assert found["guard_passed"] is False and found["guard_active_version"] == good.pk
+    assert found["guard_active_ndcg"] - found["guard_ndcg"] > found["guard_standard_error"] > 0
+    assert guard.verdict(good, noise, ratings)["guard_passed"] is True
+
+
+def test_without_an_active_version_there_is_nothing_to_compare():
+    assert guard.verdict(ModelVersion(pk=2), None, None) == {}
+
+
+def test_an_equal_version_passes(ratings):
+    first, second = spectral_version(ratings), spectral_version(ratings)
+    found = guard.verdict(second, first, ratings)
+    assert found["guard_passed"] is True and found["guard_ndcg"] == found["guard_active_ndcg"]
+
+
+def test_the_guard_compares_on_the_pipelines_own_held_out_ratings(ratings):
+    # The same rows both versions' pipelines held out: the ones a hash picks, whatever was added since.
+    fit, held = cf_training.stable_split_ratings(ratings, cf_training.VALIDATION_SEED, cf_training.VALIDATION_SHARE)
+    grown = ratings.subset(np.arange(len(ratings)) % 7 != 0)
+    _, held_after = cf_training.stable_split_ratings(grown, cf_training.VALIDATION_SEED, cf_training.VALIDATION_SHARE)
+    before = set(zip(held.users.tolist(), held.movies.tolist()))
+    after = set(zip(held_after.users.tolist(), held_after.movies.tolist()))
+    assert len(before & after) >= 0.8 * len(after)
+
+
+# A softmax tower that barely moves from its random start: picks far worse than EASE's.
+POOR = {"rank_model": "softmax", "rank_dimensions": 8, "rank_epochs": 1, "learning_rate": 1e-6, "dimensions": 4,
+        "max_epochs": 2}
+
+
+def test_a_retrain_held_back_by_the_guard_stays_inactive_and_its_run_says_why(ratings):
+    active = versions.activate(spectral_version(ratings))
+    run = TrainingRun.objects.create(kind=ModelKind.RATINGS, parameters=POOR)
+    runs.execute_run(run.pk)
+    run.refresh_from_db()
+    held_back = run.model_version
+    assert run.status == TrainingRun.Status.SUCCEEDED and not held_back.is_active
+    assert versions.active_version(ModelKind.RATINGS) == active
+    assert held_back.evaluation["guard_passed"] is False and run.evaluation["guard_passed"] is False
+    assert run.stage.startswith(f"done: v{held_back.pk} kept inactive, held back: picks nDCG@10")
+
+
+def test_a_retrain_no_worse_than_the_active_version_is_activated(ratings):
+    first = TrainingRun.objects.create(kind=ModelKind.RATINGS, parameters={"max_epochs": 2, "dimensions": 4})
+    runs.execute_run(first.pk)
+    second = TrainingRun.objects.create(kind=ModelKind.RATINGS, parameters={"max_epochs": 2, "dimensions": 4})
+    runs.execute_run(second.pk)
+    second.refresh_from_db()
+    assert second.model_version.is_active and second.model_version.evaluation["guard_passed"] is True
+    assert second.model_version.evaluation["guard_active_version"] == first.model_version.pk
+    assert second.stage == "done"
