@@ -349,6 +349,10 @@ def report_open_loop(report: Report, phases: list[OpenPhase]) -> None:
                      [[kind, len(times), bar.result.errors.get(kind, 0),
                        *(f"{np.percentile(times, q):.1f}" for q in (50, 90, 99))]
                       for kind, times in sorted(bar.result.latencies.items())])
+        if bar.result.statuses:
+            report("Error answers by HTTP status: " + ", ".join(
+                f"{status}: {count}" for status, count in sorted(bar.result.statuses.items())) + ".")
+            report()
         errors, rss = sum(bar.result.errors.values()), bar.rss_mb
         flat = max(rss[1:], default=rss[0]) <= rss[1 if len(rss) > 1 else 0] * 1.05
         report(f"**Open loop at {bar.result.rate:g}/s with a retrain: p99 {bar.p99():.1f} ms "

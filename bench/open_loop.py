@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 WORDS = ["the", "love", "star", "man", "war", "night", "day", "life", "girl", "city"]
 TIMEOUT_SECONDS = 10
+IDLE_SECONDS = 1.0  # the longest a keep-alive connection waits idle before it is reused (gunicorn's keep-alive: 2 s)
 
 
 @dataclass
@@ -25,6 +26,7 @@ class Result:
     latencies: dict[str, list[float]] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
     late_ms: list[float] = field(default_factory=list)  # how late each request left (the sender's own lag)
+    statuses: dict[int, int] = field(default_factory=dict)  # the error answers, by HTTP status
     connections: int = 0
 
     def all_latencies(self) -> list[float]:
@@ -51,19 +53,28 @@ def pick_request(rng: random.Random, tokens: list[str], movies: list[int]) -> tu
 
 
 class _Connections:
-    """Idle keep-alive connections to one host and port; a new one whenever none is idle."""
+    """Idle keep-alive connections to one host and port; a new one whenever none is idle. A connection idle for
+    longer than IDLE_SECONDS is closed, not reused: gunicorn closes keep-alive connections after 2 s, and a
+    request sent on one it has just closed would fail through no fault of the site."""
 
     def __init__(self, host: str, port: int):
         self.host, self.port, self.idle, self.opened = host, port, [], 0
 
-    async def take(self):
-        if self.idle:
-            return self.idle.pop()
+    async def take(self, loop) -> tuple[tuple, bool]:
+        """A connection and whether it was reused."""
+        while self.idle:
+            connection, since = self.idle.pop()
+            if loop.time() - since < IDLE_SECONDS:
+                return connection, True
+            connection[1].close()
+        return await self.new(), False
+
+    async def new(self):
         self.opened += 1
         return await asyncio.open_connection(self.host, self.port)
 
-    def give_back(self, connection) -> None:
-        self.idle.append(connection)
+    def give_back(self, connection, loop) -> None:
+        self.idle.append((connection, loop.time()))
 
 
 async def _exchange(connection, method: str, path: str, token: str, body: bytes) -> int:
@@ -102,15 +113,23 @@ async def run_schedule(host: str, port: int, *, rate: float, seconds: float, tok
     loop = asyncio.get_running_loop()
 
     async def one(due: float, kind: str, method: str, path: str, body: bytes) -> None:
-        connection = None
+        connection, token = None, rng.choice(tokens)
         try:
-            connection = await pool.take()
-            status = await asyncio.wait_for(_exchange(connection, method, path, rng.choice(tokens), body),
-                                            TIMEOUT_SECONDS)
+            connection, reused = await pool.take(loop)
+            try:
+                status = await asyncio.wait_for(_exchange(connection, method, path, token, body), TIMEOUT_SECONDS)
+            except (ConnectionResetError, BrokenPipeError, asyncio.IncompleteReadError, IndexError):
+                if not reused:
+                    raise
+                # Closed by the server while idle, before any answer: again on a new connection, as clients do.
+                connection[1].close()
+                connection = await pool.new()
+                status = await asyncio.wait_for(_exchange(connection, method, path, token, body), TIMEOUT_SECONDS)
             if abs(status) >= 400:
                 result.errors[kind] = result.errors.get(kind, 0) + 1
+                result.statuses[abs(status)] = result.statuses.get(abs(status), 0) + 1
             if status > 0:
-                pool.give_back(connection)
+                pool.give_back(connection, loop)
             else:
                 connection[1].close()
             result.latencies.setdefault(kind, []).append((loop.time() - due) * 1000)
@@ -129,8 +148,8 @@ async def run_schedule(host: str, port: int, *, rate: float, seconds: float, tok
         tasks.append(asyncio.create_task(one(due, *pick_request(rng, tokens, movies))))
     await asyncio.gather(*tasks)
     result.connections = pool.opened
-    for reader_writer in pool.idle:
-        reader_writer[1].close()
+    for (_, writer), _since in pool.idle:
+        writer.close()
     return result
 
 
