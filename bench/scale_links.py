@@ -74,7 +74,7 @@ def store(path: Path) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO movies_movie (title, movielens_title, year, wikipedia_title, wikipedia_page_id, directors,"
-            " num_ratings, created_at, updated_at) SELECT 'Film ' || n, '', 1900 + n % 120, 'Film ' || n || ' (film)',"
+            " num_ratings, created_at, updated_at) SELECT 'Film ' || n, '', 1900 + mod(n, 120), 'Film ' || n || ' (film)',"
             " n + 1, '[]', 0, now(), now() FROM generate_series(0, %s) AS n", [films - 1])
         cursor.execute("SELECT wikipedia_page_id - 1, id FROM movies_movie")
         page, movie = np.array(cursor.fetchall(), np.int64).T
@@ -151,10 +151,12 @@ def child(report: Report, name: str, args: list[str], env: dict) -> tuple[float,
     return seconds, usage.ru_maxrss * 1024, lines
 
 
-def stage_times(lines: list) -> list[tuple[str, str]]:
-    """Seconds spent in each stage line of `retrain links` (from each line to the next)."""
-    rows, stages = [], [(at, text) for at, text in lines if text.startswith("links:")]
-    for (at, text), (after, _) in zip(stages, stages[1:] + [(lines[-1][0], "")]):
+def stage_times(lines: list, seconds: float) -> list[tuple[str, str]]:
+    """Seconds spent in each stage line of `retrain links` (from each line to the next; the first from the
+    process's start: Python, Django, TensorFlow)."""
+    stages = [(at, text) for at, text in lines if text.startswith("links:")]
+    rows = [("(start: Python, Django, TensorFlow)", f"{stages[0][0]:.1f}")]
+    for (at, text), (after, _) in zip(stages, stages[1:] + [(seconds, "")]):
         rows.append((text.removeprefix("links:").strip()[:90], f"{after - at:.1f}"))
     return rows
 
@@ -191,7 +193,8 @@ def main():
     child(report, "import (Movie and WikiLink rows by COPY)", [*me, "import"], env)
     retrain_seconds, retrain_rss, lines = child(report, "`manage.py retrain links`", ["manage.py", "retrain", "links"],
                                                 env)
-    als_seconds_wall, als_rss, _ = child(report, "implicit ALS (data, fit)", [*me, "als"], env)
+    als_seconds_wall, als_rss, _ = child(report, "implicit ALS (data, fit)", [*me, "als"],
+                                     {**env, "OPENBLAS_NUM_THREADS": "1"})
     als = np.load(als_out)
     report()
     report(f"Data: {films:,} films in {clusters.max() + 1:,} clusters, {len(data['links']):,} (film, link) pairs "
@@ -200,7 +203,7 @@ def main():
     report()
     report("### `retrain links`, its stages (seconds from each output line to the next)")
     report()
-    report.table(["stage", "s"], stage_times(lines))
+    report.table(["stage", "s"], stage_times(lines, retrain_seconds))
     (evaluation,) = query(DATABASE, "SELECT evaluation FROM ml_trainingrun WHERE kind = 'links' ORDER BY id DESC"
                                     " LIMIT 1")[0]
     report(f"The run's evaluation: {json.dumps(evaluation)}")
