@@ -160,6 +160,8 @@ def train_links(run: TrainingRun, *, on_epoch=None) -> None:
     sizes = dict(n_movies=len(movie_ids), n_links=pairs.n_links)
     again = len(pairs) <= RETRAIN_MAX_PAIRS
     epochs = links.schedule(params, round(len(pairs) * (1 - links.HOLD_OUT_SHARE)))["max_epochs"]
+    _stage(run, on_epoch, stage=f"validating: {len(pairs):,} links of {len(movie_ids):,} movies to "
+                                f"{pairs.n_links:,} pages", progress=0.0)
     trial = links.train(movies, pairs.links, **sizes, params=params, callbacks=tensorboard("validating")(),
                         on_epoch=_reporter(run, "validating", 0.0, 0.6 if again else 0.9, {"": epochs}, on_epoch))
     best = next(entry for entry in trial.history if entry["epoch"] == trial.epochs)
