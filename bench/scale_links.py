@@ -6,7 +6,7 @@ Each stage runs in a child process (wall time and peak RSS from wait4):
 
 1. generate: planted links (numpy): films in clusters of FILMS_PER_CLUSTER, each with 40–160 links (100 on
    average): half to its cluster's pool of pages, 30 % to COMMON_PAGES popular pages (Zipf-like), 20 % noise
-   among NOISE_PAGES; targets more than 20 % of the films link to are dropped, as the Wikipedia importer does.
+   among 13 pages per film; targets more than 20 % of the films link to are dropped, as the Wikipedia importer does.
 2. import: the films as Movie rows and their links as WikiLink rows, by COPY, into a scratch database.
 3. `manage.py retrain links`, the whole command; its stages timed from its output lines (write-back: saving
    vectors).
@@ -32,7 +32,7 @@ from bench.report import REPO, Report, machine
 
 WORK = REPO / "bench" / "work" / "scale_links"
 DATABASE = "bench_links"
-FILMS_PER_CLUSTER, POOL, COMMON_PAGES, NOISE_PAGES = 100, 200, 5000, 2_000_000
+FILMS_PER_CLUSTER, POOL, COMMON_PAGES, NOISE_PAGES_PER_FILM = 100, 200, 5000, 13  # 1.95M noise pages
 SHARES = (0.5, 0.3, 0.2)  # own cluster, common, noise
 COMMON_SHARE, COMMON_MIN_FILMS = 0.2, 10  # the importer's defaults
 SAMPLE, K = 2000, 5
@@ -46,11 +46,11 @@ def generate(films: int, path: Path, seed: int = 0) -> None:
     clusters = rng.permutation(films) % n_clusters
     film = np.repeat(np.arange(films), rng.integers(40, 161, films))
     kind = rng.choice(3, len(film), p=SHARES)
-    weights = 1.0 / (np.arange(COMMON_PAGES) + 20)
+    weights, noise_pages = 1.0 / (np.arange(COMMON_PAGES) + 20), films * NOISE_PAGES_PER_FILM
     link = np.where(kind == 0, COMMON_PAGES + clusters[film] * POOL + rng.integers(0, POOL, len(film)),
                     np.where(kind == 1, rng.choice(COMMON_PAGES, len(film), p=weights / weights.sum()),
-                             COMMON_PAGES + n_clusters * POOL + rng.integers(0, NOISE_PAGES, len(film))))
-    n_links = COMMON_PAGES + n_clusters * POOL + NOISE_PAGES
+                             COMMON_PAGES + n_clusters * POOL + rng.integers(0, noise_pages, len(film))))
+    n_links = COMMON_PAGES + n_clusters * POOL + noise_pages
     keys = np.unique(film.astype(np.int64) * n_links + link)
     film, link = keys // n_links, keys % n_links
     frequency = np.bincount(link, minlength=n_links)
