@@ -40,7 +40,7 @@ DEFAULT_PARAMS = dict(
 )
 HOLD_OUT_SHARE, HOLD_OUT_MIN_LINKS = 0.1, 5
 MIN_BATCH, STEPS_PER_EPOCH = 2048, 400
-PAIRS_BUDGET, MIN_EPOCHS = 1e8, 3  # real and false pairs over all epochs: 40 epochs up to 1.25M real pairs
+PAIRS_BUDGET, MIN_EPOCHS = 6e7, 2  # real and false pairs over all epochs: 40 epochs up to 750k real pairs
 VALIDATION_PAIRS = 200_000
 
 
