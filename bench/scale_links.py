@@ -74,8 +74,8 @@ def store(path: Path) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO movies_movie (title, movielens_title, year, wikipedia_title, wikipedia_page_id, directors,"
-            " num_ratings, created_at, updated_at) SELECT 'Film ' || n, '', 1900 + mod(n, 120), 'Film ' || n || ' (film)',"
-            " n + 1, '[]', 0, now(), now() FROM generate_series(0, %s) AS n", [films - 1])
+            " num_ratings, created_at, updated_at) SELECT 'Film ' || n, '', 1900 + mod(n, 120),"
+            " 'Film ' || n || ' (film)', n + 1, '[]', 0, now(), now() FROM generate_series(0, %s) AS n", [films - 1])
         cursor.execute("SELECT wikipedia_page_id - 1, id FROM movies_movie")
         page, movie = np.array(cursor.fetchall(), np.int64).T
         movie_of = np.empty(films, np.int64)
