@@ -165,6 +165,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--films", type=int, default=150_000)
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--reuse", action="store_true", help="keep the pairs and the database of the last run")
     parser.add_argument("--stage", choices=["generate", "import", "als"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
@@ -180,17 +181,21 @@ def main():
     report()
     report(f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
     report(f"- Machine: {machine()}")
-    report(f"- Command: `.venv/bin/python -m bench.scale_links --films {args.films}`")
+    reuse = " --reuse" if args.reuse else ""
+    report(f"- Command: `.venv/bin/python -m bench.scale_links --films {args.films}{reuse}`")
     report()
     report("## Stages, each in a child process")
     report()
     env = {**django_environment(DATABASE), "TF_CPP_MIN_LOG_LEVEL": "2", "OMP_NUM_THREADS": "2"}
     me = ["-m", "bench.scale_links", "--films", str(args.films), "--stage"]
-    child(report, "generate", [*me, "generate"], env)
+    if args.reuse:
+        report("- generate, import: reused from the run before (`--reuse`)")
+    else:
+        child(report, "generate", [*me, "generate"], env)
+        fresh_migrated_database(DATABASE)
+        child(report, "import (Movie and WikiLink rows by COPY)", [*me, "import"], env)
     data = np.load(pairs)
     films, clusters = len(data["clusters"]), data["clusters"]
-    fresh_migrated_database(DATABASE)
-    child(report, "import (Movie and WikiLink rows by COPY)", [*me, "import"], env)
     retrain_seconds, retrain_rss, lines = child(report, "`manage.py retrain links`", ["manage.py", "retrain", "links"],
                                                 env)
     als_seconds_wall, als_rss, _ = child(report, "implicit ALS (data, fit)", [*me, "als"],
@@ -206,6 +211,7 @@ def main():
     report.table(["stage", "s"], stage_times(lines, retrain_seconds))
     (evaluation,) = query(DATABASE, "SELECT evaluation FROM ml_trainingrun WHERE kind = 'links' ORDER BY id DESC"
                                     " LIMIT 1")[0]
+    report(f"Epochs: {query(DATABASE, 'SELECT epochs FROM ml_trainingrun ORDER BY id DESC LIMIT 1')[0][0]}")
     report(f"The run's evaluation: {json.dumps(evaluation)}")
     report()
     sample = np.random.default_rng(0).choice(films, SAMPLE, replace=False)
