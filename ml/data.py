@@ -47,13 +47,15 @@ class Links:
 
 def load_links(min_movies: int = 2) -> Links:
     """Every link whose target is linked from at least `min_movies` movies (a link of one movie says nothing of
-    which movies are alike), numbered in the database by a window function."""
+    which movies are alike), sorted by movie and link. The targets are numbered in the database, in their order,
+    once each (a join, not a rank over every row); numpy sorts the pairs."""
     table = WikiLink._meta.db_table
-    sql = (f"SELECT movie_id, (DENSE_RANK() OVER (ORDER BY target) - 1) AS link FROM {table} "
-           f"WHERE target IN (SELECT target FROM {table} GROUP BY target HAVING COUNT(*) >= {int(min_movies)}) "
-           "ORDER BY movie_id, link")
+    sql = (f"WITH targets AS (SELECT target, ROW_NUMBER() OVER (ORDER BY target) - 1 AS link FROM {table} "
+           f"GROUP BY target HAVING COUNT(*) >= {int(min_movies)}) "
+           f"SELECT w.movie_id, t.link FROM {table} w JOIN targets t ON t.target = w.target")
     movies, links = _columns(sql, [">i8", ">i8"])
-    movies, links = movies.astype(np.int64), links.astype(np.int64)
+    order = np.lexsort((links, movies))
+    movies, links = movies[order].astype(np.int64), links[order].astype(np.int64)
     return Links(movies, links, int(links.max()) + 1 if len(links) else 0)
 
 

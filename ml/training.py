@@ -15,6 +15,7 @@ from ml import cf_training, data, guard, projector, runs, versions
 from ml.models import ModelKind, TrainingRun
 
 MIN_MOVIES_PER_LINK = 2  # a link target of a single movie says nothing of which movies are alike
+RETRAIN_MAX_PAIRS = 2_000_000  # links trained on again, all of them, after the held-out run (as cf_training's)
 
 
 def train_ratings(run: TrainingRun, *, on_epoch=None) -> str | None:
@@ -66,13 +67,21 @@ def train_ratings(run: TrainingRun, *, on_epoch=None) -> str | None:
     return None if passed else f"done: v{version.pk} kept inactive, {guard.explain(checked)}"
 
 
-def _finish(run: TrainingRun, version, *, activate: bool = True) -> None:
+def _finish(run: TrainingRun, version, *, activate: bool = True, on_epoch=None) -> None:
     """Activate the new version (unless the regression guard held it back), then export it for the Embedding
     Projector."""
     if activate:
         versions.activate(version)
-    run.record(stage="exporting for the Embedding Projector", progress=0.97)
+    _stage(run, on_epoch, stage="exporting for the Embedding Projector", progress=0.97)
     projector.export_projector(version)
+
+
+def _stage(run: TrainingRun, on_epoch, **fields) -> None:
+    """Record a stage on the run and tell the follower (``on_epoch``, which the command prints a line per stage
+    from)."""
+    run.record(**fields)
+    if on_epoch:
+        on_epoch(run)
 
 
 def _tensorboard_logs(run: TrainingRun):
@@ -133,13 +142,15 @@ def time_left(began, progress: float) -> str:
 def train_links(run: TrainingRun, *, on_epoch=None) -> None:
     """Link embeddings on every Wikipedia link shared by at least two movies.
 
-    First with a tenth of the links of well-linked movies held out, stopping at the best validation loss; then
-    on all links for that many epochs. The version's evaluation is the held-out loss and accuracy.
+    First with a tenth of the links of well-linked movies held out, stopping at the best validation loss; then,
+    with at most ``RETRAIN_MAX_PAIRS`` pairs, on all links for that many epochs (past that, a second pass would
+    double a long training for a tenth more links: the first model is kept). The version's evaluation is the
+    held-out loss and accuracy.
     """
     from ml import links  # TensorFlow: only now, in the worker
 
     params = {**links.DEFAULT_PARAMS, "min_movies_per_link": MIN_MOVIES_PER_LINK, **run.parameters}
-    run.record(parameters=params)
+    _stage(run, on_epoch, parameters=params, stage="loading links", progress=0.0)
     pairs = data.load_links(min_movies=params.pop("min_movies_per_link"))
     if len(pairs) == 0:
         raise runs.TrainingFailed("there are no Wikipedia links shared by two movies to train on: "
@@ -147,19 +158,25 @@ def train_links(run: TrainingRun, *, on_epoch=None) -> None:
     movie_ids, movies = np.unique(pairs.movie_ids, return_inverse=True)
     tensorboard = _tensorboard_logs(run)
     sizes = dict(n_movies=len(movie_ids), n_links=pairs.n_links)
+    again = len(pairs) <= RETRAIN_MAX_PAIRS
+    epochs = links.schedule(params, round(len(pairs) * (1 - links.HOLD_OUT_SHARE)))["max_epochs"]
+    _stage(run, on_epoch, stage=f"validating: {len(pairs):,} links of {len(movie_ids):,} movies to "
+                                f"{pairs.n_links:,} pages", progress=0.0)
     trial = links.train(movies, pairs.links, **sizes, params=params, callbacks=tensorboard("validating")(),
-                        on_epoch=_reporter(run, "validating", 0.0, 0.6, {"": params["max_epochs"]}, on_epoch))
+                        on_epoch=_reporter(run, "validating", 0.0, 0.6 if again else 0.9, {"": epochs}, on_epoch))
     best = next(entry for entry in trial.history if entry["epoch"] == trial.epochs)
-    final = links.train(movies, pairs.links, **sizes, validate=False, params={**params, "epochs": trial.epochs},
-                        callbacks=tensorboard("all links")(),
-                        on_epoch=_reporter(run, "training on all links", 0.6, 0.3, {"": trial.epochs}, on_epoch))
+    final = trial
+    if again:
+        final = links.train(movies, pairs.links, **sizes, validate=False, params={**params, "epochs": trial.epochs},
+                            callbacks=tensorboard("all links")(),
+                            on_epoch=_reporter(run, "training on all links", 0.6, 0.3, {"": trial.epochs}, on_epoch))
     evaluation = {"val_loss": best["val_loss"], "val_accuracy": best["val_accuracy"], "epochs": trial.epochs,
-                  "movies": len(movie_ids), "links": pairs.n_links, "pairs": len(pairs),
-                  "training_seconds": round(trial.seconds + final.seconds, 1)}
-    run.record(stage="saving vectors", progress=0.92, evaluation=evaluation)
+                  "movies": len(movie_ids), "links": pairs.n_links, "pairs": len(pairs), "second_pass": again,
+                  "training_seconds": round(trial.seconds + (final.seconds if again else 0.0), 1)}
+    _stage(run, on_epoch, stage="saving vectors", progress=0.92, evaluation=evaluation)
     version = versions.save_version(kind=ModelKind.LINKS, training_run=run, parameters=params, evaluation=evaluation,
                                     movie_ids=movie_ids, movie_vectors=final.movie_vectors)
-    _finish(run, version)
+    _finish(run, version, on_epoch=on_epoch)
 
 
 TRAINERS = {ModelKind.RATINGS: train_ratings, ModelKind.LINKS: train_links}

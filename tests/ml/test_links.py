@@ -59,3 +59,12 @@ def test_hold_out_takes_a_tenth_of_the_links_of_well_linked_movies_only():
     movies = np.array([0] * 20 + [1] * 4 + [2] * 10)
     held = links.hold_out(movies, np.arange(len(movies)), seed=0)
     assert held[movies == 0].sum() == 2 and held[movies == 1].sum() == 0 and held[movies == 2].sum() == 1
+
+
+def test_batches_grow_and_epochs_are_budgeted_as_the_links_grow():
+    assert links.schedule(links.DEFAULT_PARAMS, 10_000) == {"batch_size": 2048, "max_epochs": 40}
+    large = links.schedule(links.DEFAULT_PARAMS, 15_000_000)
+    assert large["batch_size"] == 30_000_000 // links.STEPS_PER_EPOCH
+    assert links.MIN_EPOCHS <= large["max_epochs"] < 40
+    assert links.schedule({**links.DEFAULT_PARAMS, "batch_size": 512, "max_epochs": 2}, 15_000_000) == \
+        {"batch_size": 512, "max_epochs": 2}

@@ -104,6 +104,26 @@ def test_a_links_run_writes_a_version_whose_neighbours_share_their_links(output_
         assert sum(data.clusters[films.index(n.movie)] == data.clusters[film] for n in neighbours) >= 4
 
 
+def test_a_links_run_past_the_second_pass_size_keeps_its_first_model(output_dirs, monkeypatch):
+    from ml import training
+    from movies.models import Movie, WikiLink
+    from tests.ml.planted import planted_links
+
+    monkeypatch.setattr(training, "RETRAIN_MAX_PAIRS", 10)
+    data = planted_links(n_clusters=2, films_per_cluster=6, seed=8)
+    films = Movie.objects.bulk_create(Movie(title=f"Film {n}") for n in range(data.n_movies))
+    WikiLink.objects.bulk_create(WikiLink(movie=films[m], target=f"Page {t}") for m, t in zip(data.movies, data.links))
+    run = TrainingRun.objects.create(kind=ModelKind.LINKS, parameters={"dimensions": 4, "max_epochs": 3})
+
+    runs.execute_run(run.pk)
+
+    run.refresh_from_db()
+    assert run.status == TrainingRun.Status.SUCCEEDED, run.error
+    assert run.evaluation["second_pass"] is False
+    assert {entry["phase"] for entry in run.epochs} == {"validating"}
+    assert not list((output_dirs.TENSORBOARD_DIR / f"links-run-{run.pk}").glob("all-links"))
+
+
 def test_a_run_leaves_tensorboard_logs_and_an_embedding_projector_export(output_dirs):
     from movies.models import Movie, WikiLink
     from tests.ml.planted import planted_links
