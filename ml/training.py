@@ -1,19 +1,42 @@
-"""Trainers, one per model kind: read the data, train, evaluate, write and activate a new version.
+"""Training a run (`execute_run`, in a worker or a command) with the trainer of its kind: read the data, train,
+evaluate, write and activate a new version.
 
 Each trainer takes a TrainingRun, records every epoch on it (`run.record`, and to TensorBoard, under
 TENSORBOARD_DIR), and ends by activating the version it wrote and exporting its movie vectors for the
 Embedding Projector (under MODEL_DIR). TensorFlow is imported only by the model modules, in workers.
+A worker that dies mid-run leaves no version half-written or active (versions.py); its run is ended failed by
+the sweep of work/recovery.py, and a redelivered task finds it no longer queued.
 """
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 from django.conf import settings
 from django.utils import timezone
 
-from ml import cf_training, data, projector, runs, versions
+from ml import cf_training, data, projector, versions
 from ml.models import ModelKind, TrainingRun
+from work import lifecycle
+from work.lifecycle import JobFailed
 
 MIN_MOVIES_PER_LINK = 2  # a link target of a single movie says nothing of which movies are alike
+
+
+class TrainingFailed(JobFailed):
+    """A training run cannot go on (no data, bad parameters); the run shows this message."""
+
+
+def execute_run(run_id: int, *, on_epoch: Callable[[TrainingRun], None] | None = None) -> TrainingRun:
+    """Train now, in this process. The run ends succeeded (with an active new version) or failed.
+
+    Only a queued run is trained: a task redelivered after its worker died finds its run failed
+    (or finished) and leaves it as it is.
+    """
+    def train(run: TrainingRun) -> dict:
+        TRAINERS[ModelKind(run.kind)](run, on_epoch=on_epoch)
+        return {}
+
+    return lifecycle.run(TrainingRun, run_id, train, stage="loading data")
 
 
 def train_ratings(run: TrainingRun, *, on_epoch=None) -> None:
@@ -21,7 +44,7 @@ def train_ratings(run: TrainingRun, *, on_epoch=None) -> None:
     rows for early stopping and the version's evaluation, then (on releases that are not too large) all ratings."""
     stored = data.load_ratings()
     if len(stored) == 0:
-        raise runs.TrainingFailed("there are no ratings to train on: import MovieLens first")
+        raise TrainingFailed("there are no ratings to train on: import MovieLens first")
     from ml import collaborative  # TensorFlow: only now, in the worker
 
     params = {**collaborative.DEFAULT_PARAMS, **run.parameters}
@@ -131,7 +154,7 @@ def train_links(run: TrainingRun, *, on_epoch=None) -> None:
     run.record(parameters=params)
     pairs = data.load_links(min_movies=params.pop("min_movies_per_link"))
     if len(pairs) == 0:
-        raise runs.TrainingFailed("there are no Wikipedia links shared by two movies to train on: "
+        raise TrainingFailed("there are no Wikipedia links shared by two movies to train on: "
                                   "import a Wikipedia dump first (manage.py import_wikipedia)")
     movie_ids, movies = np.unique(pairs.movie_ids, return_inverse=True)
     tensorboard = _tensorboard_logs(run)

@@ -13,7 +13,7 @@ from movies.importers.errors import ImportFailed
 from movies.importers.sources import check_web_source
 from movies.models import Genre, ImportJob, Movie, MovieLensAccount, Rating, Tag, WikiLink
 from movies.stats import refresh_stats
-from recsite.work_admin import cancel_queued, created, state
+from work.admin import JobAdminMixin
 
 
 @admin.register(Genre)
@@ -106,14 +106,13 @@ class ImportForm(forms.Form):
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
+class ImportJobAdmin(JobAdminMixin, admin.ModelAdmin):
     """Import jobs: a list that fits a laptop's width, a read-only page per job (no Save: the worker writes it)
     with its counts as a table, and the form that starts one."""
 
-    list_display = ["id", "kind", "short_source", state, created]
+    list_display = ["id", "kind", "short_source", "state", "created"]
     list_display_links = ["id", "short_source"]
     list_filter = ["kind", "status"]
-    actions = [cancel_queued]
     fields = [("kind", "status"), "source", "stage", "progress", "error", "counts_table", "options",
               ("created_by", "created_at"), ("started_at", "finished_at")]
     readonly_fields = [*(field.name for field in ImportJob._meta.fields), "counts_table"]

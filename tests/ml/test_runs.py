@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
-from ml import runs
+from ml import runs, training
 from ml.models import ModelKind, ModelVersion, TrainingRun
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ def test_starting_a_second_run_of_a_kind_returns_the_one_already_queued(django_c
 def test_a_ratings_run_without_ratings_fails_and_says_why():
     run = TrainingRun.objects.create(kind=ModelKind.RATINGS)
 
-    runs.execute_run(run.pk)
+    training.execute_run(run.pk)
 
     run.refresh_from_db()
     assert run.status == TrainingRun.Status.FAILED
@@ -56,13 +56,13 @@ def test_retrain_all_trains_what_it_can_says_what_it_skipped_and_prints_a_line_p
     from movies.importers.movielens import import_movielens
 
     import_movielens(str(release.path))
-    execute = runs.execute_run
+    execute = training.execute_run
 
     def small(run_id, **kwargs):  # the real run, with small parameters
         TrainingRun.objects.filter(pk=run_id).update(parameters=SMALL)
         return execute(run_id, **kwargs)
 
-    monkeypatch.setattr(runs, "execute_run", small)
+    monkeypatch.setattr(training, "execute_run", small)
     out = io.StringIO()
     call_command("retrain", "all", stdout=out)  # no CommandError: exit status 0
     text = out.getvalue()
@@ -89,7 +89,7 @@ def test_a_links_run_writes_a_version_whose_neighbours_share_their_links(output_
     WikiLink.objects.create(movie=films[0], target="A page only one film links to")
     run = TrainingRun.objects.create(kind=ModelKind.LINKS, parameters={"dimensions": 16})
 
-    runs.execute_run(run.pk)
+    training.execute_run(run.pk)
 
     run.refresh_from_db()
     assert run.status == TrainingRun.Status.SUCCEEDED, run.error
@@ -113,7 +113,7 @@ def test_a_run_leaves_tensorboard_logs_and_an_embedding_projector_export(output_
     WikiLink.objects.bulk_create(WikiLink(movie=films[m], target=f"Page {t}") for m, t in zip(data.movies, data.links))
     run = TrainingRun.objects.create(kind=ModelKind.LINKS, parameters={"dimensions": 4, "max_epochs": 3})
 
-    runs.execute_run(run.pk)
+    training.execute_run(run.pk)
 
     run.refresh_from_db()
     assert run.status == TrainingRun.Status.SUCCEEDED, run.error
@@ -138,7 +138,7 @@ def test_a_ratings_run_trains_writes_and_activates_a_complete_version(release):
     run = TrainingRun.objects.create(kind=ModelKind.RATINGS, parameters=SMALL)
     seen = []
 
-    runs.execute_run(run.pk, on_epoch=lambda current: seen.append(current.progress))
+    training.execute_run(run.pk, on_epoch=lambda current: seen.append(current.progress))
 
     run.refresh_from_db()
     assert run.status == TrainingRun.Status.SUCCEEDED, run.error

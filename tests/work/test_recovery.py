@@ -6,11 +6,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from ml import runs
+from ml import runs, training
 from ml.models import ModelKind, TrainingRun
-from movies import jobs
+from movies import importing
 from movies.models import ImportJob
-from recsite import recovery
+from work import recovery
+from work.heartbeat import heartbeat
 
 pytestmark = pytest.mark.django_db
 
@@ -50,14 +51,14 @@ def test_a_run_whose_worker_died_does_not_block_the_next_retrain(settings, djang
 def test_a_redelivered_training_task_leaves_a_failed_run_as_it_is():
     run = TrainingRun.objects.create(kind=ModelKind.RATINGS, status="failed", error=recovery.DIED)
 
-    assert runs.execute_run(run.pk).status == "failed"
+    assert training.execute_run(run.pk).status == "failed"
     assert TrainingRun.objects.get(pk=run.pk).error == recovery.DIED
 
 
 def test_a_redelivered_import_task_leaves_a_failed_job_as_it_is():
     job = ImportJob.objects.create(kind="movielens", source="/nowhere", status="failed", error=recovery.DIED)
 
-    assert jobs.run_import(job.pk).status == "failed"
+    assert importing.run_import(job.pk).status == "failed"
     assert ImportJob.objects.get(pk=job.pk).error == recovery.DIED
 
 
@@ -66,7 +67,7 @@ def test_a_running_job_is_stamped_by_its_heartbeat_and_cleared_after(settings):
     settings.JOB_HEARTBEAT_SECONDS = 0.05
     job = ImportJob.objects.create(kind="movielens", source="x", status="running")
 
-    with recovery.heartbeat(ImportJob, job.pk):
+    with heartbeat(ImportJob, job.pk):
         stamps = set()
         for _ in range(40):
             stamps.add(ImportJob.objects.get(pk=job.pk).heartbeat_at)

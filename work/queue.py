@@ -1,4 +1,4 @@
-"""Handing tasks to the Celery workers, and saying so clearly when the broker (Redis) is down."""
+"""Handing tasks to the Celery workers once the transaction commits, and saying so clearly when the broker is down."""
 import logging
 from collections.abc import Callable
 

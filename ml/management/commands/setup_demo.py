@@ -1,4 +1,4 @@
-"""`manage.py setup_demo [SOURCE]`: data and accounts for the run command, downloaded or generated."""
+"""`manage.py setup_demo [SOURCE]`: data, accounts and models for the run command (MovieLens fetched or generated)."""
 import tempfile
 from pathlib import Path
 
@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from ml import demo as demo_models
 from ml.models import ModelKind
 from movies import demo
 from movies.importers.download import DownloadFailed
@@ -49,7 +50,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo accounts ready: demo (rated {rated} movies) and admin (staff), password {password!r}.")
         if train:
             kinds = [ModelKind.RATINGS] + ([ModelKind.LINKS] if WikiLink.objects.exists() else [])
-            finished = demo.train_missing_models(kinds, report=self.stdout.write)
+            finished = demo_models.train_missing_models(kinds, report=self.stdout.write)
             failed = [f"{run.kind}: {run.error or run.status}" for run in finished if run.status != "succeeded"]
             if failed:
                 raise CommandError("training failed (" + "; ".join(failed) + "); see the worker log")

@@ -1,15 +1,13 @@
-"""What import jobs and training runs share: a row that a worker claims, keeps current and ends.
+"""The abstract base of every job row (ImportJob, TrainingRun): queued, claimed by one worker, kept current, ended.
 
-A row is created queued and handed to a Celery task. The worker that claims it (queued → running, once: a task
-delivered again finds it claimed) stamps its heartbeat while it works (recsite/recovery.py) and records its stage
-and progress as it goes, which the admin shows; it ends succeeded, or failed with the error.
+Its life is work/lifecycle.py's; the heartbeat and the sweep of dead workers' rows are work/recovery.py's.
 """
 from django.db import models
 from django.utils import timezone
 
 
-class Work(models.Model):
-    """The fields and steps of a unit of work done by a Celery worker (ImportJob, TrainingRun)."""
+class Job(models.Model):
+    """The fields and steps of a unit of work done by a Celery worker. Subclasses are found by the sweep."""
 
     class Status(models.TextChoices):
         QUEUED = "queued"
@@ -24,6 +22,7 @@ class Work(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The help text names the module's old home: changing it would need a migration of both apps.
     heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False,
                                         help_text="Stamped by the worker while it works (recsite/recovery.py).")
 
