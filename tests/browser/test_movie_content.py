@@ -9,7 +9,7 @@ from movies.models import Mark, Movie, MovieArticle, Tag
 from movies.ratings import set_rating
 from movies.tags import refresh_movie_tags
 from tests.browser.conftest import MOBILE
-from tests.web.conftest import activate_models
+from tests.factories import activate_models
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 LEAD = ("Scifi 0 is a 1980 <science fiction> film directed by Ridley Scott & starring Harrison Ford.\n\n"

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from ml import serving
 from movies.ratings import set_rating
-from tests.web.conftest import activate_models
+from tests.factories import activate_models
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
