@@ -1,6 +1,6 @@
 """Training speed of the collaborative-filtering model against the Keras example's way, on MovieLens.
 
-    .venv/bin/python bench/train_speed.py [--ratings PATH] [--rounds N] [--out FILE]
+    .venv/bin/python -m bench.train_speed [--ratings PATH] [--rounds N] [--out FILE]
 
 Bar (issue 4): CF training reaches the same validation RMSE at least 10× faster (wall clock) than the Keras
 example's way: ``model.fit`` on numpy arrays, batch 64, 5 epochs (its architecture with the per-example dot
@@ -19,18 +19,15 @@ Prints everything and writes Markdown (default bench/results/train_speed.md) wit
 """
 import argparse
 import os
-import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from bench.report import Report, machine  # noqa: E402  (the repository root is on the path only now)
+from bench.report import REPO, Report, machine  # noqa: E402
 from ml import collaborative  # noqa: E402
 from ml.evaluation import Catalog, Ratings, split_ratings  # noqa: E402
 
@@ -98,7 +95,7 @@ def main():
     report(f"- Machine: {machine(tensorflow=True)}; load average before: {os.getloadavg()[0]:.2f}")
     options = ("" if args.ratings == RATINGS else f" --ratings {args.ratings}") + (
         "" if args.rounds == 2 else f" --rounds {args.rounds}")
-    report(f"- Command: `.venv/bin/python bench/train_speed.py{options}`")
+    report(f"- Command: `.venv/bin/python -m bench.train_speed{options}`")
 
     ratings = Ratings.from_csv(args.ratings)
     train, _ = split_ratings(ratings)

@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.db import connection, connections
 
-from movies.synthetic import generate_dataset
+from synthetic.movielens import generate_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 

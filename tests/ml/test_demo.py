@@ -39,7 +39,7 @@ def test_setup_demo_does_not_import_twice(release):
 
 def test_setup_demo_imports_a_wikipedia_dump_once(release, tmp_path):
     from movies.models import WikiLink
-    from movies.synthetic_wikipedia import generate_dump
+    from synthetic.wikipedia import generate_dump
 
     dump = generate_dump(tmp_path / "wiki", articles=200, layout="multistream", seed=1)
     call_command("setup_demo", str(release.path), wikipedia=str(dump.files[0]), verbosity=0)

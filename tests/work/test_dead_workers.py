@@ -15,7 +15,7 @@ from ml.models import ModelKind, ModelVersion, TrainingRun
 from movies import jobs
 from movies.importers.movielens import import_movielens
 from movies.models import ImportJob, Movie, Rating
-from movies.synthetic import generate_dataset
+from synthetic.movielens import generate_dataset
 from tests.conftest import start_worker, stop_worker, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]

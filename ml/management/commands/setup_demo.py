@@ -11,7 +11,7 @@ from ml.models import ModelKind
 from movies import demo
 from movies.importers.download import DownloadFailed
 from movies.models import Rating, WikiLink
-from movies.synthetic import generate_dataset
+from synthetic.movielens import generate_dataset
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ from django.conf import settings
 
 from movies import importing
 from movies.models import ImportJob, Movie, MovieArticle, WikiLink
-from movies.synthetic_wikipedia import generate_dump
+from synthetic.wikipedia import generate_dump
 
 SHARE = 0.2
 

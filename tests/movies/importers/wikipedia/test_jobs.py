@@ -64,7 +64,7 @@ def test_celery_workers_report_a_truncated_part_and_keep_earlier_films(celery_wo
 
 def test_progress_rises_while_one_big_file_is_read(tmp_path, monkeypatch):
     from movies.importers.wikipedia import dump
-    from movies.synthetic_wikipedia import generate_dump
+    from synthetic.wikipedia import generate_dump
 
     monkeypatch.setattr(dump, "CHUNK_BYTES", 16 * 1024)  # a small file read in many chunks
     made = generate_dump(tmp_path, articles=400, layout="bz2")

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from movies.synthetic import generate_dataset
+from synthetic.movielens import generate_dataset
 
 GENRES_100K = ["unknown", "Action", "Adventure", "Animation", "Children's", "Comedy", "Crime", "Documentary",
                "Drama", "Fantasy", "Film-Noir", "Horror", "Musical", "Mystery", "Romance", "Sci-Fi", "Thriller",

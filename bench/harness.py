@@ -1,7 +1,11 @@
-"""Throwaway services for the fault scripts: a PostgreSQL cluster and a Redis server of their own, on
-free ports under a temporary folder, which the scripts stop and start at will (the machine's shared
-servers are never touched); and the site (gunicorn) and Celery workers pointed at them."""
+"""What the bench scripts share: throwaway servers, the site and workers pointed at them, wrk's output, teardown.
+
+A PostgreSQL cluster and a Redis server of their own, on free ports under a temporary folder, which the scripts
+stop and start at will (the machine's shared servers are never touched); the site (gunicorn) and Celery workers
+pointed at them; wrk's summary as numbers; and stopping all of it, whatever state a failed run left it in.
+"""
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -11,7 +15,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 
 
@@ -122,3 +126,50 @@ def worker(env: dict, log: Path) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "celery", "-A", "recsite", "worker", "--pool=solo",
                              "--loglevel=INFO", "--without-gossip", "--without-mingle"],
                             cwd=ROOT, env=env, stdout=open(log, "a"), stderr=subprocess.STDOUT)
+
+
+def parse_wrk(text: str) -> dict:
+    """wrk's summary (with --latency): requests, requests/s, p50/p90/p99 in ms, and errors (non-2xx or 3xx
+    answers and socket errors)."""
+    def ms(value: str) -> float:
+        number, unit = re.match(r"([\d.]+)(us|ms|s)", value).groups()
+        return float(number) * {"us": 1e-3, "ms": 1.0, "s": 1e3}[unit]
+
+    latency = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", text, re.M))
+    socket_errors = re.search(r"Socket errors: (.*)", text)
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    errors = (sum(int(n) for n in re.findall(r"\d+", socket_errors[1])) if socket_errors else 0) + (
+        int(non_2xx[1]) if non_2xx else 0)
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", text)
+    return {"requests": int(re.search(r"(\d+) requests in", text)[1]), "rps": float(rps[1]) if rps else 0.0,
+            "latency": latency, "p50": ms(latency["50"]), "p90": ms(latency["90"]), "p99": ms(latency["99"]),
+            "errors": errors}
+
+
+def stop(process: subprocess.Popen, timeout: float = 20) -> None:
+    """SIGTERM, then SIGKILL if it has not ended within `timeout` s (a worker's warm shutdown waits for its task)."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def teardown(processes=(), services=(), folder: Path | None = None) -> None:
+    """Stop the processes, close Django's connections (if it was set up), remove the throwaway servers and the
+    folder."""
+    for process in processes:
+        stop(process)
+    try:
+        from django.db import connections
+
+        connections.close_all()
+    except Exception:  # Django never got set up
+        pass
+    for service in services:
+        service.remove()
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)

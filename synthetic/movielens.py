@@ -380,7 +380,7 @@ a movie recommendation service. It contains {n_ratings} ratings and {n_tags} tag
 movies. These data were created by {n_users} users between {day(first)} and {day(last)}. This dataset was generated \
 on {day(last + 2 * 86400)}.
 
-These data are synthetic: users and movies were drawn from planted taste groups by movies.synthetic. \
+These data are synthetic: users and movies were drawn from planted taste groups by synthetic.movielens. \
 No real MovieLens user is represented.
 
 The data are contained in the files `links.csv`, `movies.csv`, `ratings.csv` and `tags.csv`.
