@@ -1,16 +1,6 @@
-"""The collaborative-filtering model's whole training pipeline: from every rating to the model to serve.
-
-`manage.py retrain ratings` (ml/training.py) runs it on the ratings in the database; bench/quality.py and
-bench/scale.py run this same function on the evaluation protocol's splits, so what they measure is what the site
-serves.
-
-1. 10 % of each user's ratings (seed 43) are held out.
-2. Both towers train on the rest (ml/collaborative.py): the rating tower stops early on the held-out RMSE, the
-   ranking tower follows its fixed schedule; the held-out metrics become the version's evaluation.
-3. Both train again on all ratings for the epochs of step 2, when the data has at most ``RETRAIN_MAX_ROWS``
-   ratings. There it pays: +1.4 % nDCG@10 on ml-latest-small's test split for a few seconds. On a release the
-   size of ml-25m it would double a long training for a tenth more rows, and the users' vectors that serve are
-   folded in from all their ratings anyway; the model of step 2 is kept.
+"""The collaborative-filtering model's whole training pipeline, from every rating to the model to serve: held-out
+ratings for early stopping and λ, then all ratings. `manage.py retrain ratings` and bench/quality.py and
+bench/scale.py run this same function, so what they measure is what the site serves. Steps: ml/README.md.
 """
 from __future__ import annotations
 

@@ -1,37 +1,7 @@
-"""The collaborative-filtering model: predicted ratings and personalized picks, in Keras (TensorFlow backend).
-
-Two *towers*, user and movie embeddings plus biases, two Keras models trained one after the other on the
-(user, movie, rating) rows; they share no weights, since a softmax strong enough to rank well ruins the ratings
-and one that keeps them good ranks poorly (ml/EXPERIMENTS.md has the numbers of this and of everything else
-tried):
-
-* The **rating tower** (predicted ratings) is the Keras MovieLens example's model with a per-example dot product:
-  ``sigmoid(u·m + b_u + b_m + b)`` is the rating scaled to [0, 1], trained on the squared error, plus a small
-  sampled softmax (weight ``aux_weight``) that predicts *which* movies a user rated (the idea of SVD++): each
-  batch's first ``aux_negatives`` movies, drawn by popularity since the batches are in random order, corrected
-  by ``−log(negatives · share)`` (logQ). It stops early on the held-out RMSE.
-* The **picks** come by default from the spectral model of ml/spectral.py (``rank_model="spectral"``): EASE
-  written as embeddings, exact on small releases, its λ chosen on the held-out ratings; a user's vector is the
-  sum of his movies' input vectors. The Keras alternative (``rank_model="softmax"``), kept for comparison and
-  for the versions trained with it, is the following tower.
-* The **ranking tower** (softmax picks) has user and movie embeddings and a movie bias; a user's logits over the
-  movies are ``u·Vᵀ + b``, trained with a softmax on every rated (user, movie) pair, binary implicit feedback
-  as EASE uses it. Batches are users: each user's logits are computed once for all his rows. Up to
-  ``rank_negatives`` movies the softmax is exact; a larger catalog gets a sampled one (that many movies drawn
-  by popularity, logQ-corrected), so an epoch costs users × sample, not users × movies. Adam's learning rate
-  decays to zero along a cosine and the last epoch is kept: no early stopping. Picks rank by
-  ``b + rank_user_scale · u·v``.
-
-L2 regularisation is per example, as in classic SGD matrix factorisation: a row is penalised each time a batch
-uses it. Batch sizes and the ranking tower's epochs follow the data (:func:`schedule`): with more rows the
-batches grow, not the steps, so a step's fixed costs do not multiply. The rating tower's Adam updates only the
-rows a batch uses (ml/lazy_adam.py), since Keras' Adam updates every row of both tables on every step, most of a
-step's time on a large release; the ranking tower keeps Keras' Adam, whose momentum goes on moving a user's
-row in the steps of an epoch without him.
-
-Both towers share one loop (:func:`_fit`): tf.data feeds batches gathered at shuffled positions and one traced
-train step, without autograph, runs each batch. Inference needs no TensorFlow: :func:`train` returns a
-:class:`TrainedCF` of numpy arrays, and TensorFlow is only imported when a model is built or trained.
+"""The collaborative-filtering model in Keras: a rating tower (predicted ratings) and a softmax ranking tower
+(the alternative picks model), trained one after the other; :func:`train` returns numpy arrays, so nothing that
+serves needs TensorFlow, which is imported only when a model is built. Design: ml/README.md; what was tried and
+dropped, with its numbers: ml/EXPERIMENTS.md.
 """
 from __future__ import annotations
 

@@ -1,17 +1,5 @@
-"""The offline evaluation protocol of `EVALUATION.md`: the per-user random split, and the ranking and rating metrics.
-
-Typical use::
-
-    ratings = Ratings.from_csv(path)
-    train, test = split_ratings(ratings)              # seed 42, 75 % of each user's rows to train
-    fit, valid = split_ratings(train, 43, 0.8)       # the validation split, carved out of train
-    catalog = Catalog.from_ratings(train)
-    model = EASE(lam=100).fit(train, catalog)
-    ranking_metrics(model.scores, train, test, catalog=catalog)   # {"ndcg": ..., "precision": ..., ...}
-
-Models address users and movies by their *catalog index* (the position of the id in the sorted ids of train).
-A ranking model supplies ``scores(user_indices) -> array (len(user_indices), n_movies)``; the metrics call it
-for batches of users, so that the score matrix of all users never has to exist at once.
+"""The offline evaluation protocol of `EVALUATION.md`: the per-user random split, and the ranking and rating
+metrics, computed for batches of users. Usage and conventions: ml/README.md.
 """
 from __future__ import annotations
 

@@ -1,21 +1,5 @@
-"""Fold-in: a user's vector fitted to his ratings with the movie vectors held fixed, in milliseconds.
-
-A user who rated after the model was trained has no trained vector, and a user who rates again has a stale one.
-Serving therefore computes the user's vector from his current ratings on each request, by minimising the same
-loss the tower was trained with (see ml/collaborative.py), restricted to that one user:
-
-- :func:`fold_in_ratings`, the **rating tower**: squared error between ``sigmoid(u·v + b_u + b_v + b)`` and the
-  rating scaled to [0, 1], plus the per-example L2 of training, ``m · (l2·|u|² + bias_l2·b_u²)`` for m ratings.
-  Gauss–Newton steps (the loss is a sum of squares).
-- :func:`fold_in_choices`, the **ranking tower**: the full-softmax cross-entropy of the movies the user rated
-  (whatever the rating) plus ``m · l2 · |u|²``. Divided by m this is ``logsumexp(V·u + b) − mean(v_i)·u +
-  l2·|u|²``, convex; Newton steps with the Hessian taken over the movies that hold almost all of the softmax's
-  mass (the exact gradient uses the whole catalog), and a backtracking line search on the exact loss.
-
-- :func:`fold_in_sum`, the **spectral picks model** (ml/spectral.py): the sum of the input vectors of the movies
-  the user rated. Exact and instant: this model has no per-user parameters to fit.
-
-The small auxiliary softmax of the rating tower (weight 0.02 in training) is left out of its fold-in.
+"""Fold-in: a user's vector fitted to his current ratings with the movie vectors held fixed, per request, in
+milliseconds, so picks follow each rating without a retrain. One function per model (the losses: ml/README.md).
 """
 from __future__ import annotations
 

@@ -1,20 +1,5 @@
-"""The serving index: movie embeddings in memory, queried with numpy only.
-
-The web processes never import TensorFlow. The models are trained elsewhere and their embeddings stored in the
-database; an :class:`EmbeddingIndex` holds one model's movie vectors (and, for the collaborative filtering model,
-the biases) and answers the site's questions in a few milliseconds:
-
-- ``similar``: the nearest movies by cosine similarity (the link model, or the CF model's vectors);
-- ``picks`` / ``scores_for_user`` / ``predict_rating``: the CF model's predictions for one user;
-- ``closest``: for each of some movies, the most similar of others (the reason given for a pick).
-
-A user's vector comes from ml/fold_in.py, which fits it to his ratings with the movies held fixed.
-
-CF model: ``score = user_vector · movie_vector + user_bias + movie_bias + global_bias`` (the logit scale) and
-``rating = 0.5 + 4.5 * sigmoid(score)``: training scaled ratings to [0, 1] as ``(r - 0.5) / 4.5``.
-
-Movies are addressed by their database ids; the "row" of a movie is its position in ``movie_ids``, and boolean
-masks over movies (``allowed_mask``) follow that order. This module imports no Django, so it stays a pure core.
+"""The serving index: one model's movie vectors in memory, queried with numpy only (similar movies, picks,
+predicted ratings). It imports no Django and no TensorFlow, so web processes stay light. Scores: ml/README.md.
 """
 from __future__ import annotations
 

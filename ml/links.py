@@ -1,15 +1,5 @@
-"""The link-embedding model: movies whose Wikipedia articles link to similar pages get similar vectors (Keras).
-
-A movie Embedding and a link Embedding (50 dimensions by default) meet in their normalized dot product, the
-cosine; a Dense layer of one unit scales it into a logit and a sigmoid gives the probability that the (movie,
-link) pair is real. Training pairs are every real pair, labelled 1, and as many sampled false pairs (a random
-movie with a random link it does not have), labelled **0**, with **binary cross-entropy**. (The seed labelled
-false pairs −1 while training a sigmoid with cross-entropy, a target the sigmoid cannot reach.) False pairs are
-drawn afresh each epoch, so the model sees many of them without storing them.
-
-Early stopping holds out a tenth of the links of each movie that has at least five, and watches the
-cross-entropy of those pairs against as many false ones. :func:`train` returns the movie and link vectors as
-numpy arrays: similar movies are then cosine neighbours in ml/index.py, with no TensorFlow.
+"""The link-embedding model (Keras): movies whose Wikipedia articles link to similar pages get similar vectors.
+:func:`train` returns numpy arrays; similar movies are then cosine neighbours in ml/index.py. Design: ml/README.md.
 """
 from __future__ import annotations
 
