@@ -1,4 +1,4 @@
-"""Benchmark of the serving index (ml/index.py) against the issue's latency bars.
+"""Benchmark of the serving index (ml/serving/index.py) against the issue's latency bars.
 
     .venv/bin/python -m bench.serving [--calls N] [--shape ml-32m] [--out FILE]
 
@@ -10,7 +10,7 @@ Bars, for a catalog of 60,000 movies × 64 dimensions (random float32 vectors an
    movies to exclude (a Python list of ids, as the caller gets them from the database);
 2. ``similar`` ≤ 5 ms at the 95th percentile, each call for another movie;
 3. fold-in ≤ 20 ms (judged at the 95th percentile) for a user with 500 ratings, half stars drawn from the
-   model itself plus noise: both fold-ins of ml/fold_in.py, the rating tower's (predicted ratings) and the
+   model itself plus noise: both fold-ins of ml/serving/fold_in.py, the rating tower's (predicted ratings) and the
    ranking tower's (picks; a softmax over the whole catalog).
 
 For information it also times ``picks`` with a genre mask (15% of the catalog allowed), ``fold_in`` of 1 and
@@ -35,9 +35,9 @@ from pathlib import Path
 import numpy as np
 
 from bench.report import REPO, machine
-from ml.collaborative import DEFAULT_PARAMS, spectral_rank
-from ml.fold_in import fold_in_choices, fold_in_ratings, fold_in_sum
-from ml.index import EmbeddingIndex
+from ml.serving.fold_in import fold_in_choices, fold_in_ratings, fold_in_sum
+from ml.serving.index import EmbeddingIndex
+from ml.training.collaborative import DEFAULT_PARAMS, spectral_rank
 
 RESULTS = REPO / "bench" / "results" / "serving.md"
 N_MOVIES, DIM = 60_000, 64

@@ -58,7 +58,7 @@ django.setup()
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
-from ml import training
+from ml.training import trainers
 from ml.models import ModelVersion, TrainingRun
 from movies.models import Movie
 
@@ -67,7 +67,7 @@ call_command("migrate", verbosity=0)
 call_command("setup_demo", source, verbosity=0)
 if not ModelVersion.objects.filter(kind="ratings", is_active=True).exists():
     run = TrainingRun.objects.create(kind="ratings", parameters={"max_epochs": epochs})
-    run = training.execute_run(run.pk)
+    run = trainers.execute_run(run.pk)
     assert run.status == "succeeded", run.error
 demo = get_user_model().objects.get(username="demo")
 session = SessionStore()

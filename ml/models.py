@@ -66,7 +66,7 @@ class MovieVector(models.Model):
     movie = models.ForeignKey("movies.Movie", on_delete=models.CASCADE, related_name="+", db_index=False)
     vector = models.BinaryField()
     bias = models.FloatField(default=0.0)
-    # Collaborative filtering ranks with a second set of vectors of the same form (see ml/collaborative.py).
+    # Collaborative filtering ranks with a second set of vectors of the same form (see ml/training/collaborative.py).
     rank_vector = models.BinaryField(null=True, blank=True)
     rank_bias = models.FloatField(default=0.0)
 

@@ -1,4 +1,4 @@
-"""Starting a training run: at most one per kind is queued or running; a worker trains it (ml/training.py).
+"""Starting a training run: at most one per kind is queued or running; a worker trains it (ml/training/trainers.py).
 
 The path of a retrain: admin button or `manage.py retrain` → `start_run` (a queued TrainingRun) →
 Celery task `ml.retrain` (takes the run id) → `training.execute_run` → the kind's trainer writes a new

@@ -6,6 +6,6 @@ from celery import shared_task
 @shared_task(name="ml.retrain")
 def retrain(run_id: int) -> str:
     """Train the model of a queued TrainingRun in this worker; returns the run's final status."""
-    from ml import training
+    from ml.training import trainers
 
-    return training.execute_run(run_id).status
+    return trainers.execute_run(run_id).status

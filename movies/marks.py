@@ -2,7 +2,7 @@
 
 The website's forms and the REST API both call these; neither writes Mark rows itself. A movie has at most one
 mark per user: putting it on the watchlist takes back "not interested", and the other way round. Marked movies stay
-out of his picks (ml/recommendations.py), and every change ends what is cached for him (movies/user_state.py).
+out of his picks (ml/serving/recommendations.py), and every change ends what is cached for him (movies/user_state.py).
 """
 from django.db import transaction
 from django.utils import timezone

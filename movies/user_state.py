@@ -1,7 +1,7 @@
 """What a user's cached pages and picks depend on: a token that changes with every change of his ratings, his marks
 (watchlist, not interested) or his account, and the list of his cached pages, which such a change drops.
 
-Picks and folded-in vectors (ml/recommendations.py) are cached under the token; whole pages (web/page_cache.py)
+Picks and folded-in vectors (ml/serving/recommendations.py) are cached under the token; whole pages (web/page_cache.py)
 are listed under the user and dropped. So a rating shows in every web process on the very next request.
 
 With a shared cache (``CACHE_URL``) the token is a random value kept in that cache. After every committed change

@@ -5,7 +5,7 @@ from django.contrib.auth.models import User
 from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 
-from ml.recommendations import picks_for
+from ml.serving.recommendations import picks_for
 from movies import user_state
 from movies.models import Mark, Rating
 from movies.ratings import remove_rating, set_rating

@@ -135,7 +135,7 @@ def test_watchlist_and_not_interested_in_place_keep_movies_out_of_picks(new_page
     assert second in card_ids(page)
 
     from ml.models import ModelKind
-    from ml.recommendations import similar_to
+    from ml.serving.recommendations import similar_to
 
     shown = content["romance"][5]
     neighbour = similar_to(movie=shown, kind=ModelKind.RATINGS)[0].movie

@@ -55,9 +55,10 @@ def test_setup_demo_trains_the_missing_models_on_a_worker(release, celery_worker
     """The run command's end state: the worker trained a ratings model, so the demo's picks come from it."""
     from django.contrib.auth import get_user_model
 
-    from ml import runs, serving
+    from ml import runs
     from ml.models import ModelVersion
-    from ml.recommendations import picks_for
+    from ml.serving import active
+    from ml.serving.recommendations import picks_for
 
     start_run = runs.start_run
     small = {"dimensions": 8, "rank_dimensions": 8, "max_epochs": 3, "patience": 1, "batch_size": 256}
@@ -67,7 +68,7 @@ def test_setup_demo_trains_the_missing_models_on_a_worker(release, celery_worker
     assert ModelVersion.objects.filter(kind="ratings", is_active=True).exists()
     out = capsys.readouterr().out
     assert "ratings: succeeded" in out and "--wikipedia DUMP" in out
-    serving.forget()
+    active.forget()
     demo = get_user_model().objects.get(username="demo")
     rated = set(Rating.objects.filter(user=demo).values_list("movie_id", flat=True))
     picks = picks_for(user=demo, k=10)

@@ -3,8 +3,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser, User
 from django.utils import timezone
 
-from ml import recommendations
 from ml.models import ModelKind
+from ml.serving import recommendations
 from movies.ratings import set_rating
 from tests import factories
 from tests.factories import activate_ratings_model, make_catalog

@@ -6,8 +6,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from ml import runs, training
+from ml import runs
 from ml.models import ModelKind, TrainingRun
+from ml.training import trainers
 from movies import importing
 from movies.models import ImportJob
 from work import recovery
@@ -51,7 +52,7 @@ def test_a_run_whose_worker_died_does_not_block_the_next_retrain(settings, djang
 def test_a_redelivered_training_task_leaves_a_failed_run_as_it_is():
     run = TrainingRun.objects.create(kind=ModelKind.RATINGS, status="failed", error=recovery.DIED)
 
-    assert training.execute_run(run.pk).status == "failed"
+    assert trainers.execute_run(run.pk).status == "failed"
     assert TrainingRun.objects.get(pk=run.pk).error == recovery.DIED
 
 

@@ -14,8 +14,9 @@ import numpy as np
 from django.conf import settings
 from django.utils import timezone
 
-from ml import cf_training, data, projector, versions
+from ml import versions
 from ml.models import ModelKind, TrainingRun
+from ml.training import cf_training, data, projector
 from work import lifecycle
 from work.lifecycle import JobFailed
 
@@ -40,12 +41,12 @@ def execute_run(run_id: int, *, on_epoch: Callable[[TrainingRun], None] | None =
 
 
 def train_ratings(run: TrainingRun, *, on_epoch=None) -> None:
-    """Collaborative filtering on every rating in the database, through ml/cf_training.py's pipeline: held-out
+    """Collaborative filtering on every rating in the database, through ml/training/cf_training.py's pipeline: held-out
     rows for early stopping and the version's evaluation, then (on releases that are not too large) all ratings."""
     stored = data.load_ratings()
     if len(stored) == 0:
         raise TrainingFailed("there are no ratings to train on: import MovieLens first")
-    from ml import collaborative  # TensorFlow: only now, in the worker
+    from ml.training import collaborative  # TensorFlow: only now, in the worker
 
     params = {**collaborative.DEFAULT_PARAMS, **run.parameters}
     run.record(parameters=params)
@@ -92,7 +93,7 @@ def _tensorboard_logs(run: TrainingRun):
     <part> (the part: a tower of the CF model; the link model has one)."""
     def for_phase(phase: str):
         def callbacks(part: str = "") -> list:
-            from ml.collaborative import _tensorflow
+            from ml.training.collaborative import _tensorflow
 
             _, keras = _tensorflow()
             directory = Path(settings.TENSORBOARD_DIR) / f"{run.kind}-run-{run.pk}" / phase.replace(" ", "-") / part
@@ -148,14 +149,14 @@ def train_links(run: TrainingRun, *, on_epoch=None) -> None:
     First with a tenth of the links of well-linked movies held out, stopping at the best validation loss; then
     on all links for that many epochs. The version's evaluation is the held-out loss and accuracy.
     """
-    from ml import links  # TensorFlow: only now, in the worker
+    from ml.training import links  # TensorFlow: only now, in the worker
 
     params = {**links.DEFAULT_PARAMS, "min_movies_per_link": MIN_MOVIES_PER_LINK, **run.parameters}
     run.record(parameters=params)
     pairs = data.load_links(min_movies=params.pop("min_movies_per_link"))
     if len(pairs) == 0:
         raise TrainingFailed("there are no Wikipedia links shared by two movies to train on: "
-                                  "import a Wikipedia dump first (manage.py import_wikipedia)")
+                             "import a Wikipedia dump first (manage.py import_wikipedia)")
     movie_ids, movies = np.unique(pairs.movie_ids, return_inverse=True)
     tensorboard = _tensorboard_logs(run)
     sizes = dict(n_movies=len(movie_ids), n_links=pairs.n_links)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ml.evaluation import Catalog, Ratings, split_ratings
+from ml.training.evaluation import Catalog, Ratings, split_ratings
 
 VALIDATION_SEED, VALIDATION_SHARE = 43, 0.9
 RETRAIN_MAX_ROWS = 2_000_000
@@ -31,7 +31,7 @@ def fit_ratings_model(ratings: Ratings, params: dict, *, on_epoch=None, callback
     ``on_epoch(phase, epoch, metrics)`` follows every epoch; phase is "validating" or "training on all ratings".
     ``callbacks(phase)`` gives the Keras callbacks of a phase, as ``collaborative.train`` takes them.
     """
-    from ml import collaborative  # TensorFlow: only now, in the worker
+    from ml.training import collaborative  # TensorFlow: only now, in the worker
 
     params = {**collaborative.DEFAULT_PARAMS, **params}
     fit, valid = split_ratings(ratings, VALIDATION_SEED, VALIDATION_SHARE)
@@ -77,5 +77,5 @@ def held_out_metrics(trial) -> dict:
 
 
 def as_ratings(user_ids: np.ndarray, movie_ids: np.ndarray, values: np.ndarray) -> Ratings:
-    """The ratings read from the database (ml/data.py) in the evaluation protocol's form."""
+    """The ratings read from the database (ml/training/data.py) in the evaluation protocol's form."""
     return Ratings(user_ids, movie_ids, values.astype(np.float64))

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ml import spectral
-from ml.index import EmbeddingIndex
 from ml.models import ModelKind, ModelVersion, MovieVector
+from ml.serving.index import EmbeddingIndex
 
 RECHECK_SECONDS = 5.0
 RATING, RANKING = "rating", "ranking"  # the two towers of collaborative filtering; link versions have only "rating"

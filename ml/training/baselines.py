@@ -1,13 +1,13 @@
 """Non-neural baselines for the quality bars: most popular and EASE (ranking), the global mean (rating).
 
 Each has ``fit(train, catalog) -> self``; ranking models give ``scores(user_indices) -> (n, n_movies)`` and rating
-models ``predict(user_indices, movie_indices)``, in catalog indices (see :mod:`ml.evaluation`).
+models ``predict(user_indices, movie_indices)``, in catalog indices (see :mod:`ml.training.evaluation`).
 """
 from __future__ import annotations
 
 import numpy as np
 
-from ml.evaluation import BATCH_CELLS, Catalog, Ratings, UserItems
+from ml.training.evaluation import BATCH_CELLS, Catalog, Ratings, UserItems
 
 
 class MostPopular:

@@ -14,16 +14,16 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ml import spectral
-from ml.evaluation import Catalog, Ratings, ranking_metrics, rating_metrics
-from ml.lazy_adam import lazy_adam_class
-
-MIN_RATING, MAX_RATING = 0.5, 5.0
+from ml.constants import MAX_RATING, MIN_RATING, SERVING_DEFAULTS
+from ml.constants import sigmoid as _sigmoid
+from ml.training.evaluation import Catalog, Ratings, ranking_metrics, rating_metrics
+from ml.training.lazy_adam import lazy_adam_class
 
 DEFAULT_PARAMS = dict(
     dimensions=64,        # rating tower
     init_std=0.01,
-    l2=7e-3,              # per-example L2 on the rating tower's embeddings
-    bias_l2=1e-3,         # per-example L2 on the user and movie biases
+    l2=SERVING_DEFAULTS["l2"],            # per-example L2 on the rating tower's embeddings (ml/constants.py)
+    bias_l2=SERVING_DEFAULTS["bias_l2"],  # per-example L2 on the user and movie biases
     aux_weight=0.02,      # weight of the softmax loss on the rating tower (0: ratings only)
     aux_negatives=512,    # movies of each batch its softmax is estimated on (sampled softmax)
     rank_model="spectral",  # picks: "spectral" (EASE in the eigenbasis, ml/spectral.py) or "softmax" (below)
@@ -33,10 +33,10 @@ DEFAULT_PARAMS = dict(
     spectral_lambda=None,  # without held-out ratings: the λ (None: 400)
     rank_dimensions=128,  # the softmax ranking tower (0: none; the picks then come from the rating tower)
     rank_init_std=0.05,
-    rank_l2=0.1,
+    rank_l2=SERVING_DEFAULTS["rank_l2"],
     rank_negatives=4096,  # a larger catalog gets a sampled softmax over this many movies drawn by popularity
     rank_batch_users=None,  # users per batch of the ranking tower (None: 64, more for many users; see below)
-    rank_user_scale=1.0,  # picks rank by b + scale · u·v (see the module docstring)
+    rank_user_scale=SERVING_DEFAULTS["rank_user_scale"],  # picks rank by b + scale · u·v (ml/README.md)
     learning_rate=1e-2,
     lr_decay=1.0,         # the rating tower's learning rate is multiplied by this after each epoch
     batch_size=None,      # rows per batch of the rating tower (None: 4096, more for many rows; see below)
@@ -67,10 +67,6 @@ SPECTRAL_MAX_RANK = 1024
 VALIDATION_USERS = 2000  # per-epoch ranking metrics are computed on at most this many validation users
 
 EpochCallback = Callable[[int, dict], None]
-
-
-def _sigmoid(z):
-    return np.exp(-np.logaddexp(0.0, -z))
 
 
 @dataclass

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from ml.index import MIN_RATING, RATING_SPAN, EmbeddingIndex, sigmoid
+from ml.constants import MIN_RATING, RATING_SPAN, sigmoid
+from ml.serving.index import EmbeddingIndex
 
 HESSIAN_SUPPORT = 1024  # movies of highest probability that the ranking fold-in's Hessian is computed on
 

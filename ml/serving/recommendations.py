@@ -1,7 +1,7 @@
 """What the site recommends: a user's picks, a movie's neighbours, a predicted rating (selectors, numpy only).
 
-Every answer comes from the active model versions held in memory (ml/serving.py) and the user's ratings as they
-are now: the user's vectors are folded in from his ratings (ml/fold_in.py), so picks change right after he
+Every answer comes from the active model versions held in memory (ml/serving/active.py) and the user's ratings as they
+are now: the user's vectors are folded in from his ratings (ml/serving/fold_in.py), so picks change right after he
 rates, without waiting for a retrain. A fold-in costs more than the rest of a page, so picks and folded-in
 vectors are remembered in the cache under the user's token (movies/user_state.py), which every rating write
 changes, and the active version. Without an active model, or for a user with no ratings, picks fall back to
@@ -15,10 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 from django.core.cache import cache
 
-from ml import serving
-from ml.collaborative import DEFAULT_PARAMS
-from ml.fold_in import fold_in_choices, fold_in_ratings, fold_in_sum
+from ml.constants import SERVING_DEFAULTS
 from ml.models import ModelKind
+from ml.serving import active
+from ml.serving.fold_in import fold_in_choices, fold_in_ratings, fold_in_sum
 from movies import user_state
 from movies.marks import marked_ids
 from movies.models import Movie, Rating
@@ -60,7 +60,7 @@ def popular(*, k: int = 10, exclude_ids=(), genre: str | None = None, decade: in
 def picks_for(*, user, k: int = 10, genre: str | None = None, decade: int | None = None) -> list[Pick]:
     """The user's k best picks (of a genre and decade, when given), never a movie he has rated or marked (his
     watchlist, "not interested")."""
-    ranking = serving.served(ModelKind.RATINGS, serving.RANKING)
+    ranking = active.served(ModelKind.RATINGS, active.RANKING)
     if not user.is_authenticated:
         return _picks(user, None, ranking, k, genre, decade)
     token = user_state.token(user.pk)  # before his ratings are read
@@ -77,14 +77,14 @@ def picks_for(*, user, k: int = 10, genre: str | None = None, decade: int | None
     return [Pick(movies[movie], score, movies.get(because)) for movie, score, because in found if movie in movies]
 
 
-def _picks(user, token: str | None, ranking: serving.Served | None, k: int, genre: str | None,
+def _picks(user, token: str | None, ranking: active.Served | None, k: int, genre: str | None,
            decade: int | None) -> list[Pick]:
     rated = dict(Rating.objects.filter(user=user).values_list("movie_id", "value")) if user.is_authenticated else {}
     hidden = set(rated) | (marked_ids(user) if user.is_authenticated else set())  # his watchlist and "not interested"
     if ranking is None:
         return [Pick(movie, 0.0) for movie in popular(k=k, exclude_ids=hidden, genre=genre, decade=decade)]
     index = ranking.index
-    scale = ranking.parameters.get("rank_user_scale", DEFAULT_PARAMS["rank_user_scale"])
+    scale = ranking.parameters.get("rank_user_scale", SERVING_DEFAULTS["rank_user_scale"])
     vector = scale * _ranking_vector(user, token, ranking, np.fromiter(rated, np.int64, len(rated)))
     allowed = None
     if genre or decade is not None:
@@ -96,13 +96,13 @@ def _picks(user, token: str | None, ranking: serving.Served | None, k: int, genr
     return [Pick(movies[movie], score, movies.get(reason)) for (movie, score), reason in zip(top, reasons)]
 
 
-def _ranking_vector(user, token: str | None, ranking: serving.Served, rated_ids: np.ndarray) -> np.ndarray:
+def _ranking_vector(user, token: str | None, ranking: active.Served, rated_ids: np.ndarray) -> np.ndarray:
     """The user's ranking-tower vector folded in from the movies he rated, remembered under his token (the picks
     of every filter and length share it). The fold-in starts from his vector before his latest ratings, when
     known: it is near, so fewer steps reach the same optimum."""
     if ranking.index.input_vectors is not None:  # the spectral model: a sum, nothing to fit or remember
         return fold_in_sum(ranking.index, rated_ids)
-    l2 = ranking.parameters.get("rank_l2", DEFAULT_PARAMS["rank_l2"])
+    l2 = ranking.parameters.get("rank_l2", SERVING_DEFAULTS["rank_l2"])
     if token is None:  # an anonymous visitor: nothing rated
         return fold_in_choices(ranking.index, rated_ids, l2=l2)
     key, last_key = (f"rank-vector:{user.pk}:{token}:{ranking.version_id}",
@@ -119,8 +119,8 @@ def _ranking_vector(user, token: str | None, ranking: serving.Served, rated_ids:
 def similar_to(*, movie: Movie, k: int = 10, kind: str = ModelKind.LINKS) -> list[Neighbour]:
     """The k movies closest to ``movie`` by cosine in the active model of ``kind`` (links: Wikipedia links;
     ratings: "viewers also liked"), never the movie itself; empty without an active model."""
-    tower = serving.RANKING if kind == ModelKind.RATINGS else serving.RATING
-    index = serving.index_for(kind, tower)
+    tower = active.RANKING if kind == ModelKind.RATINGS else active.RATING
+    index = active.index_for(kind, tower)
     if index is None:
         return []
     top = index.similar(movie.pk, k=k)
@@ -136,14 +136,14 @@ def predicted_rating(*, user, movie: Movie) -> float | None:
 def predicted_ratings(*, user, movie_ids) -> dict[int, float]:
     """The ratings the CF model predicts ``user`` would give these movies (one fold-in for all, cached), by movie
     id; empty without a model, and without the movies the model does not know."""
-    rating = serving.served(ModelKind.RATINGS, serving.RATING)
+    rating = active.served(ModelKind.RATINGS, active.RATING)
     if rating is None or not user.is_authenticated:
         return {}
     key = f"folded:{user.pk}:{user_state.token(user.pk)}:{rating.version_id}"
     folded = cache.get(key)
     if folded is None:
         rated = list(Rating.objects.filter(user=user).values_list("movie_id", "value"))
-        params = {**DEFAULT_PARAMS, **rating.parameters}
+        params = {**SERVING_DEFAULTS, **rating.parameters}
         folded = fold_in_ratings(rating.index, np.array([movie_id for movie_id, _ in rated], np.int64),
                                  np.array([value for _, value in rated], np.float64), l2=params["l2"],
                                  bias_l2=params["bias_l2"])

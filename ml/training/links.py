@@ -1,5 +1,6 @@
 """The link-embedding model (Keras): movies whose Wikipedia articles link to similar pages get similar vectors.
-:func:`train` returns numpy arrays; similar movies are then cosine neighbours in ml/index.py. Design: ml/README.md.
+:func:`train` returns numpy arrays; similar movies are then cosine neighbours in ml/serving/index.py.
+Design: ml/README.md.
 """
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ml.collaborative import _tensorflow
+from ml.training.collaborative import _tensorflow
 
 DEFAULT_PARAMS = dict(
     dimensions=50,

@@ -7,18 +7,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-MIN_RATING, MAX_RATING = 0.5, 5.0
-RATING_SPAN = MAX_RATING - MIN_RATING
-
-
-def sigmoid(z):
-    """The logistic function, without overflow for large |z|."""
-    return np.exp(-np.logaddexp(0.0, -z))
-
-
-def rating_from_score(score):
-    """A CF score (logit scale) as a rating on the 0.5–5 scale; works on floats and arrays."""
-    return MIN_RATING + RATING_SPAN * sigmoid(score)
+from ml.constants import rating_from_score
 
 
 def _array(values, dtype) -> np.ndarray:
