@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.cache import cache
 from rest_framework.response import Response
 
-from ml import serving
+from ml.serving import active
 
 
 def shared_response(method):
@@ -22,7 +22,7 @@ def shared_response(method):
         if not settings.PAGE_CACHE_SECONDS:
             return method(view, request, *args, **kwargs)
         digest = hashlib.blake2b(request.get_full_path().encode(), digest_size=16).hexdigest()
-        key, versions = f"api:shared:{digest}", serving.active_versions()
+        key, versions = f"api:shared:{digest}", active.active_versions()
         entry = cache.get(key)
         if entry is not None and entry["versions"] == versions:
             return Response(entry["data"])

@@ -19,7 +19,7 @@ from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from recsite.middleware import database_unavailable, is_database_outage
-from recsite.queue import QueueUnavailable
+from work.queue import QueueUnavailable
 
 NON_FIELD = "non_field_errors"
 

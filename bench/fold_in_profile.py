@@ -1,28 +1,26 @@
-"""Where the picks page's time goes after a rating: ml.fold_in.fold_in_choices, step by step, at the product's size.
+"""Where the picks page's time goes after a rating: ml.serving.fold_in.fold_in_choices, step by step, at the
+product's size.
 
 A rating changes the user's token, so his next picks request folds his ranking-tower vector in again
-(ml/recommendations.py `_ranking_vector`, starting from his previous vector) before ranking the catalog. This
+(ml/serving/recommendations.py `_ranking_vector`, starting from his previous vector) before ranking the catalog. This
 times, with one BLAS thread as in the web processes, on a catalog of ml-latest-small's size (9,742 movies) and the
 ranking tower's width (128; random vectors and popularity-like biases: the cost does not depend on the values
 much, the number of Newton steps a little): the whole fold-in from zero and from the previous vector after one
 more rating, the steps each takes, and the parts of one step. Prints a markdown table.
 
-    .venv/bin/python bench/fold_in_profile.py [--movies 9742] [--dimensions 128] [--rated 20]
+    .venv/bin/python -m bench.fold_in_profile [--movies 9742] [--dimensions 128] [--rated 20]
 """
 import argparse
 import os
 
 os.environ.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
 
-import sys  # noqa: E402
 import time  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from ml import fold_in  # noqa: E402
-from ml.index import EmbeddingIndex  # noqa: E402
+from ml.serving import fold_in  # noqa: E402
+from ml.serving.index import EmbeddingIndex  # noqa: E402
 
 
 def timed(function, repeat: int) -> tuple[float, float]:

@@ -6,7 +6,7 @@ for --open-seconds, the bar (p99 ≤ 50 ms, no errors, web RSS flat); then a swe
 --step-seconds each, up to the first whose p99 passes 100 ms; then the worker is stopped and the sweep runs
 again without a retrain. The closed-loop phases below (wrk) run only with --seconds.
 
-Throwaway PostgreSQL and Redis (bench/faults/throwaway.py) on loopback; MovieLens ml-latest-small from
+Throwaway PostgreSQL and Redis (bench/harness.py) on loopback; MovieLens ml-latest-small from
 ../shared/data if it is there (else a generated release); a first small training so that picks and
 similar movies come from a model; 200 active users with 20 ratings each and API tokens. Then gunicorn
 (Redis as the shared cache, as in production) and one Celery worker start, a retrain with the product's
@@ -21,14 +21,12 @@ parameters is kept running (another is started whenever one ends), and wrk sends
 
 The web processes' memory is sampled every 30 s.
 
-    .venv/bin/python bench/load.py [--open-seconds 60] [--sweep 150,200,250,300,400] [--step-seconds 20]
+    .venv/bin/python -m bench.load [--open-seconds 60] [--sweep 150,200,250,300,400] [--step-seconds 20]
                                    [--seconds 0] [--connections 32] [--rate 100] [--out bench/results/load.md]
 """
 import argparse
 import os
 import random
-import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -39,8 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.faults.throwaway import (  # noqa: E402
+from bench.harness import (
     ROOT,
     Postgres,
     Redis,
@@ -49,11 +46,13 @@ from bench.faults.throwaway import (  # noqa: E402
     free_port,
     manage,
     now,
+    parse_wrk,
+    teardown,
     wait_until,
     worker,
 )
-from bench.open_loop import Result, send  # noqa: E402
-from bench.report import Report, machine  # noqa: E402
+from bench.open_loop import Result, send
+from bench.report import Report, machine
 
 SHARED_RELEASE = ROOT.parent / "shared" / "data" / "ml-latest-small"
 QUICK_TRAINING = {"max_epochs": 3}
@@ -121,7 +120,7 @@ def main() -> int:
         from ml.models import ModelKind, TrainingRun
         from movies.importers.movielens import import_movielens
         from movies.models import Movie, Rating
-        from movies.synthetic import generate_dataset
+        from synthetic.movielens import generate_dataset
 
         source = SHARED_RELEASE if SHARED_RELEASE.exists() else generate_dataset(
             work / "ml-gen", n_users=600, n_movies=9000, ratings_per_user=160, name="ml-gen").path
@@ -204,23 +203,7 @@ def main() -> int:
         alive = web.poll() is None and all(Path(f"/proc/{pid}").exists() for pid in web_pids)
     finally:
         stop.set()
-        for process in processes:
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:  # a worker's warm shutdown waits for the retrain to end
-                    process.kill()
-                    process.wait()
-        try:
-            from django.db import connections
-
-            connections.close_all()
-        except Exception:  # Django never got set up
-            pass
-        postgres.remove()
-        redis.remove()
-        shutil.rmtree(work, ignore_errors=True)
+        teardown(processes, [postgres, redis], work)
 
     print(warm.stdout[-500:])
     report = Report()
@@ -231,7 +214,7 @@ def main() -> int:
     options = (f" --seconds {args.seconds}" if args.seconds != 300 else "") + (
         f" --connections {args.connections}" if args.connections != 32 else "") + (
         f" --rate {args.rate:g}" if args.rate != 100 else "")
-    report(f"- Command: `.venv/bin/python bench/load.py{options}`")
+    report(f"- Command: `.venv/bin/python -m bench.load{options}`")
     report(f"- Site: gunicorn, {args.web_workers} processes × {args.web_threads} threads, production settings "
            "(Redis as the shared cache), throwaway PostgreSQL 15 and Redis on loopback; one Celery worker (solo, at "
            "the default WORKER_NICENESS) retraining the ratings model with the product's parameters the whole "
@@ -397,19 +380,6 @@ def by_kind(log) -> dict[str, list[float]]:
         times.setdefault(kind, []).append(int(micros) / 1000)
     return times
 
-
-def parse_wrk(out: str) -> dict:
-    latency = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", out, re.M))
-    non_2xx = int(m[1]) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", out)) else 0
-    socket_errors = re.search(r"Socket errors: (.*)", out)
-    errors = non_2xx + (sum(int(n) for n in re.findall(r"\d+", socket_errors[1])) if socket_errors else 0)
-
-    def ms(text: str) -> float:
-        value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
-        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-
-    return {"requests": int(re.search(r"(\d+) requests in", out)[1]), "errors": errors, "latency": latency,
-            "p99": ms(latency["99"])}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -2,8 +2,8 @@
 
     .venv/bin/python -m bench.quality [--ratings PATH] [--out FILE]
 
-The protocol of ../shared/EVALUATION.md (ml/evaluation.py). Our model is trained by the production pipeline
-itself, ``ml.cf_training.fit_ratings_model`` with the default parameters: what `manage.py retrain ratings`
+The protocol of ../shared/EVALUATION.md (ml/training/evaluation.py). Our model is trained by the production pipeline
+itself, ``ml.training.cf_training.fit_ratings_model`` with the default parameters: what `manage.py retrain ratings`
 runs, its held-out rows and second pass on all ratings included. For each dataset (the ratings given, and their
 denser part: the movies with at least DENSE_MIN_RATINGS ratings, closer to ml-1m and ml-100k):
 
@@ -29,13 +29,13 @@ import numpy as np
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from bench.report import REPO, Report, fmt, machine  # noqa: E402
-from ml import (
-    collaborative,  # noqa: E402
-    spectral,  # noqa: E402
-)
-from ml.baselines import EASE, GlobalMean, ImplicitALS, MostPopular  # noqa: E402
-from ml.cf_training import fit_ratings_model  # noqa: E402
-from ml.evaluation import (  # noqa: E402
+from ml import spectral  # noqa: E402
+from ml.serving.fold_in import fold_in_choices, fold_in_sum  # noqa: E402
+from ml.serving.index import EmbeddingIndex  # noqa: E402
+from ml.training import collaborative  # noqa: E402
+from ml.training.baselines import EASE, GlobalMean, ImplicitALS, MostPopular  # noqa: E402
+from ml.training.cf_training import fit_ratings_model  # noqa: E402
+from ml.training.evaluation import (  # noqa: E402
     Catalog,
     Ratings,
     per_user_ranking_metrics,
@@ -43,8 +43,6 @@ from ml.evaluation import (  # noqa: E402
     rating_metrics,
     split_ratings,
 )
-from ml.fold_in import fold_in_choices, fold_in_sum  # noqa: E402
-from ml.index import EmbeddingIndex  # noqa: E402
 
 RATINGS = REPO.parent / "shared" / "data" / "ml-latest-small" / "ratings.csv"
 RESULTS = REPO / "bench" / "results" / "quality.md"
@@ -56,7 +54,7 @@ FULL_SPLIT_SEEDS = (42, 43, 44, 45, 46)
 
 
 class FoldedIn:
-    """Our picks as the site serves them (ml/recommendations.py): each user's vector folded in from his train
+    """Our picks as the site serves them (ml/serving/recommendations.py): each user's vector folded in from his train
     movies with the movie vectors fixed, not the vector trained with them: a sum of input vectors for the spectral
     model, a softmax fit for the softmax tower."""
 
@@ -206,7 +204,7 @@ def main():
     report(f"- Machine: {machine(tensorflow=True)}")
     options = "" if args.ratings == RATINGS else f" --ratings {args.ratings}"
     report(f"- Command: `.venv/bin/python -m bench.quality{options}`")
-    report("- Ours: `ml.cf_training.fit_ratings_model` with `collaborative.DEFAULT_PARAMS`, as "
+    report("- Ours: `ml.training.cf_training.fit_ratings_model` with `collaborative.DEFAULT_PARAMS`, as "
            "`manage.py retrain ratings` runs it.")
     report()
     everything = Ratings.from_csv(args.ratings)

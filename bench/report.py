@@ -19,7 +19,7 @@ def machine(*, tensorflow: bool = False) -> str:
     text = (f"{cpu}, {os.cpu_count()} cores, {kib / 2**20:.1f} GiB RAM; Python {platform.python_version()}, "
             f"{platform.system()} {platform.release()}")
     if tensorflow:
-        from ml import collaborative
+        from ml.training import collaborative
 
         tf, keras = collaborative._tensorflow()
         text += f"; TensorFlow {tf.__version__}, Keras {keras.__version__}, numpy {np.__version__}"

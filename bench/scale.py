@@ -10,7 +10,7 @@
 4. Implicit ALS (64 factors, 15 iterations, 2 threads) fitted on the same train rows in this process, timed.
 5. Picks nDCG@10 on the test rows of SAMPLE_USERS test users drawn at random: ours as the site serves them (the
    active version's movie vectors, each user folded in from his train ratings) against ALS's.
-6. Serving at that size (ml/index.py, one BLAS thread): picks, similar movies and the fold-in, p50 and p95.
+6. Serving at that size (ml/serving/index.py, one BLAS thread): picks, similar movies and the fold-in, p50 and p95.
 
 Bars (issue 15, ml-25m shape): `retrain ratings` within 10× ALS's wall time, peak RSS ≤ 8 GB, nDCG@10 ≥ ALS's.
 Writes Markdown (default bench/results/scale_<shape>.md). Long: run it alone on the machine.
@@ -33,11 +33,11 @@ import pandas as pd  # noqa: E402
 from bench.import_movielens import database_url, django_environment, fresh_migrated_database, query  # noqa: E402
 from bench.report import REPO, Report, machine  # noqa: E402
 from ml import spectral  # noqa: E402
-from ml.baselines import ImplicitALS  # noqa: E402
-from ml.collaborative import DEFAULT_PARAMS  # noqa: E402
-from ml.evaluation import Catalog, Ratings, ranking_metrics  # noqa: E402
-from ml.fold_in import fold_in_choices, fold_in_sum  # noqa: E402
-from ml.index import EmbeddingIndex  # noqa: E402
+from ml.serving.fold_in import fold_in_choices, fold_in_sum  # noqa: E402
+from ml.serving.index import EmbeddingIndex  # noqa: E402
+from ml.training.baselines import ImplicitALS  # noqa: E402
+from ml.training.collaborative import DEFAULT_PARAMS  # noqa: E402
+from ml.training.evaluation import Catalog, Ratings, ranking_metrics  # noqa: E402
 
 WORK = REPO / "bench" / "work" / "scale"
 SHAPES = {"ml-25m": dict(users=162_541, movies=59_047, per_user=154),
@@ -64,7 +64,7 @@ def split_release(source: Path, folder: Path) -> tuple[Path, Ratings, Ratings]:
     frame = pd.read_csv(source / "ratings.csv")
     ratings = Ratings(frame["userId"].to_numpy(np.int64), frame["movieId"].to_numpy(np.int64),
                       frame["rating"].to_numpy(np.float64))
-    from ml.evaluation import split_mask
+    from ml.training.evaluation import split_mask
 
     train_mask, _ = split_mask(ratings.users)
     if not (folder / "ratings.csv").exists():
@@ -108,14 +108,14 @@ def active_ranking_index() -> tuple[EmbeddingIndex, dict, dict]:
     bias = np.array([row[2] for row in rows], np.float32)
     parameters, evaluation = (value if isinstance(value, dict) else json.loads(value)
                               for value in (parameters, evaluation))
-    if parameters.get("rank_model") == "spectral":  # stored: the input vectors (as ml/serving.py loads them)
+    if parameters.get("rank_model") == "spectral":  # stored: the input vectors (as ml/serving/active.py loads them)
         return EmbeddingIndex(ids, spectral.output_vectors(vectors), bias, input_vectors=vectors), parameters, \
             evaluation
     return EmbeddingIndex(ids, vectors, bias), parameters, evaluation
 
 
 def folding_in(index: EmbeddingIndex, parameters: dict):
-    """The site's fold-in of the picks model (ml/recommendations.py): a sum for the spectral model."""
+    """The site's fold-in of the picks model (ml/serving/recommendations.py): a sum for the spectral model."""
     if index.input_vectors is not None:
         return lambda movies: fold_in_sum(index, movies)
     l2 = parameters.get("rank_l2", DEFAULT_PARAMS["rank_l2"])

@@ -1,6 +1,6 @@
-"""Benchmark of the serving index (ml/index.py) against the issue's latency bars.
+"""Benchmark of the serving index (ml/serving/index.py) against the issue's latency bars.
 
-    .venv/bin/python bench/serving.py [--calls N] [--shape ml-32m] [--out FILE]
+    .venv/bin/python -m bench.serving [--calls N] [--shape ml-32m] [--out FILE]
 
 Bars, for a catalog of 60,000 movies × 64 dimensions (random float32 vectors and biases); with ``--shape ml-32m``
 84,432 movies × the dimensions the spectral picks model keeps for them (94), and picks and similar ≤ 2 ms
@@ -10,7 +10,7 @@ Bars, for a catalog of 60,000 movies × 64 dimensions (random float32 vectors an
    movies to exclude (a Python list of ids, as the caller gets them from the database);
 2. ``similar`` ≤ 5 ms at the 95th percentile, each call for another movie;
 3. fold-in ≤ 20 ms (judged at the 95th percentile) for a user with 500 ratings, half stars drawn from the
-   model itself plus noise: both fold-ins of ml/fold_in.py, the rating tower's (predicted ratings) and the
+   model itself plus noise: both fold-ins of ml/serving/fold_in.py, the rating tower's (predicted ratings) and the
    ranking tower's (picks; a softmax over the whole catalog).
 
 For information it also times ``picks`` with a genre mask (15% of the catalog allowed), ``fold_in`` of 1 and
@@ -34,13 +34,10 @@ from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from bench.report import machine  # noqa: E402  (the repository root is on the path only now)
-from ml.collaborative import DEFAULT_PARAMS, spectral_rank  # noqa: E402
-from ml.fold_in import fold_in_choices, fold_in_ratings, fold_in_sum  # noqa: E402
-from ml.index import EmbeddingIndex  # noqa: E402
+from bench.report import REPO, machine
+from ml.serving.fold_in import fold_in_choices, fold_in_ratings, fold_in_sum
+from ml.serving.index import EmbeddingIndex
+from ml.training.collaborative import DEFAULT_PARAMS, spectral_rank
 
 RESULTS = REPO / "bench" / "results" / "serving.md"
 N_MOVIES, DIM = 60_000, 64
@@ -188,7 +185,7 @@ def write_report(out: Path, n: int, runs: list) -> None:
         f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         f"- Machine: {machine()}",
         f"- numpy {np.__version__}; BLAS: {blas()[0]}",
-        "- Command: `.venv/bin/python bench/serving.py`",
+        "- Command: `.venv/bin/python -m bench.serving`",
         f"- Catalog: {N_MOVIES:,} movies × {DIM} dimensions, random float32 vectors and biases; "
         f"index built in {runs[0][1]['build_ms']:.0f} ms",
         f"- Each measurement: {n:,} calls timed one by one with time.perf_counter, after {WARMUP} warm-up calls, "

@@ -1,6 +1,6 @@
 """Training speed of the collaborative-filtering model against the Keras example's way, on MovieLens.
 
-    .venv/bin/python bench/train_speed.py [--ratings PATH] [--rounds N] [--out FILE]
+    .venv/bin/python -m bench.train_speed [--ratings PATH] [--rounds N] [--out FILE]
 
 Bar (issue 4): CF training reaches the same validation RMSE at least 10× faster (wall clock) than the Keras
 example's way: ``model.fit`` on numpy arrays, batch 64, 5 epochs (its architecture with the per-example dot
@@ -9,7 +9,7 @@ product: 50-dimensional user and movie embeddings and biases, sigmoid, binary cr
 Both train on the fit part of the protocol's validation split (../shared/EVALUATION.md: train = 75 % of each
 user's ratings, seed 42; fit = 80 % of train, seed 43) and are judged on its valid part. In each round, in one
 process and one after the other, the Keras example trains for its 5 epochs (time T and validation RMSE R), then
-our ``ml.collaborative.train`` runs with the product's parameters (DEFAULT_PARAMS: the rating tower, then the
+our ``ml.training.collaborative.train`` runs with the product's parameters (DEFAULT_PARAMS: the rating tower, then the
 ranking tower, early stopping on validation); its time is the wall clock from the call until the end of the first
 rating-tower epoch whose validation RMSE is ≤ R, model building, data pipeline and per-epoch validation
 included. TensorFlow is imported before either clock starts. The ratio T / ours is reported per round and as the
@@ -19,20 +19,17 @@ Prints everything and writes Markdown (default bench/results/train_speed.md) wit
 """
 import argparse
 import os
-import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from bench.report import Report, machine  # noqa: E402  (the repository root is on the path only now)
-from ml import collaborative  # noqa: E402
-from ml.evaluation import Catalog, Ratings, split_ratings  # noqa: E402
+from bench.report import REPO, Report, machine  # noqa: E402
+from ml.training import collaborative  # noqa: E402
+from ml.training.evaluation import Catalog, Ratings, split_ratings  # noqa: E402
 
 RATINGS = REPO.parent / "shared" / "data" / "ml-latest-small" / "ratings.csv"
 RESULTS = REPO / "bench" / "results" / "train_speed.md"
@@ -98,7 +95,7 @@ def main():
     report(f"- Machine: {machine(tensorflow=True)}; load average before: {os.getloadavg()[0]:.2f}")
     options = ("" if args.ratings == RATINGS else f" --ratings {args.ratings}") + (
         "" if args.rounds == 2 else f" --rounds {args.rounds}")
-    report(f"- Command: `.venv/bin/python bench/train_speed.py{options}`")
+    report(f"- Command: `.venv/bin/python -m bench.train_speed{options}`")
 
     ratings = Ratings.from_csv(args.ratings)
     train, _ = split_ratings(ratings)
@@ -108,7 +105,7 @@ def main():
     sizes = (catalog.n_users, catalog.n_movies)
     report(f"- Data: `{args.ratings}`: fit {len(fit_arrays[0]):,} ratings, valid {len(valid_arrays[0]):,} "
            f"(the protocol's validation split); {catalog.n_users} users, {catalog.n_movies:,} movies.")
-    report(f"- Ours: `ml.collaborative.train` with DEFAULT_PARAMS: {collaborative.DEFAULT_PARAMS}")
+    report(f"- Ours: `ml.training.collaborative.train` with DEFAULT_PARAMS: {collaborative.DEFAULT_PARAMS}")
     report()
 
     rows, ratios = [], []

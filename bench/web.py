@@ -1,6 +1,6 @@
 """Benchmark of the website under load: the movie page and the picks page against a trivial Django view.
 
-    .venv/bin/python bench/web.py [--rounds N] [--duration SECONDS] [--connections N] [--fresh] [--out FILE]
+    .venv/bin/python -m bench.web [--rounds N] [--duration SECONDS] [--connections N] [--fresh] [--out FILE]
 
 In one run, on this machine, over loopback:
 
@@ -30,7 +30,6 @@ import argparse
 import os
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -41,10 +40,9 @@ import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-from bench.faults.throwaway import Redis  # noqa: E402  (the repository root is on the path only now)
-from bench.report import machine  # noqa: E402
+from bench.harness import ROOT as REPO
+from bench.harness import Redis, parse_wrk, stop
+from bench.report import machine
 
 PYTHON = str(REPO / ".venv" / "bin" / "python")
 RESULTS = REPO / "bench" / "results" / "web.md"
@@ -60,7 +58,7 @@ django.setup()
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
-from ml import runs
+from ml.training import trainers
 from ml.models import ModelVersion, TrainingRun
 from movies.models import Movie
 
@@ -69,7 +67,7 @@ call_command("migrate", verbosity=0)
 call_command("setup_demo", source, verbosity=0)
 if not ModelVersion.objects.filter(kind="ratings", is_active=True).exists():
     run = TrainingRun.objects.create(kind="ratings", parameters={"max_epochs": epochs})
-    run = runs.execute_run(run.pk)
+    run = trainers.execute_run(run.pk)
     assert run.status == "succeeded", run.error
 demo = get_user_model().objects.get(username="demo")
 session = SessionStore()
@@ -173,20 +171,6 @@ def browser_cookies(base: str, path: str, session: str) -> str:
     return cookies
 
 
-def parse_wrk(text: str) -> dict:
-    def ms(value: str) -> float:
-        number, unit = re.match(r"([\d.]+)(us|ms|s)", value).groups()
-        return float(number) * {"us": 1e-3, "ms": 1.0, "s": 1e3}[unit]
-
-    latency = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", text, re.M))
-    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", text))
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)),
-            "requests": int(re.search(r"(\d+) requests in", text).group(1)),
-            "p50": ms(latency["50"]), "p90": ms(latency["90"]), "p99": ms(latency["99"]),
-            "errors": errors + (int(non_2xx.group(1)) if non_2xx else 0)}
-
-
 def load(wrk: str, url: str, *, connections: int, duration: int, cookies: str, script: str | None,
          env: dict) -> dict:
     command = [wrk, "-t", "2", "-c", str(connections), "-d", f"{duration}s", "--latency", "--timeout", "5s",
@@ -203,11 +187,6 @@ def serve(env: dict, workers: int) -> subprocess.Popen:
          "--workers", str(workers), "--worker-class", "sync", "--log-level", "warning"], cwd=REPO, env=env)
     wait_until_up(f"http://127.0.0.1:{PORT}/bench/trivial/")
     return server
-
-
-def stop(server: subprocess.Popen) -> None:
-    server.send_signal(signal.SIGTERM)
-    server.wait(timeout=30)
 
 
 def main():

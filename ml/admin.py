@@ -18,8 +18,8 @@ from django.views.decorators.http import require_POST
 from ml import charts, runs, versions
 from ml.models import ModelKind, ModelVersion, TrainingRun
 from ml.readiness import why_not_trainable
-from recsite.queue import QueueUnavailable
-from recsite.work_admin import cancel_queued, created, state
+from work.admin import JobAdminMixin
+from work.queue import QueueUnavailable
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -37,11 +37,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(TrainingRun)
-class TrainingRunAdmin(ReadOnlyAdmin):
-    list_display = ["id", "kind", state, "created_by", created]
+class TrainingRunAdmin(JobAdminMixin, ReadOnlyAdmin):
+    list_display = ["id", "kind", "state", "created_by", "created"]
     list_filter = ["kind", "status"]
     list_select_related = ["created_by"]
-    actions = [cancel_queued]
     readonly_fields = ["metrics_table", "parameters_table", "epoch_table"]
     fieldsets = [
         (None, {"fields": [("kind", "status"), "stage", "error", ("created_by", "created_at"),

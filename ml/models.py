@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from recsite.work import Work
+from work.models import Job
 
 
 class ModelKind(models.TextChoices):
@@ -18,7 +18,7 @@ class ModelKind(models.TextChoices):
     RATINGS = "ratings", "Collaborative filtering (ratings)"
 
 
-class TrainingRun(Work):
+class TrainingRun(Job):
     kind = models.CharField(max_length=20, choices=ModelKind.choices)
     parameters = models.JSONField(default=dict, blank=True)
     epochs = models.JSONField(default=list, blank=True, help_text="Per-epoch loss, validation metric and seconds.")
@@ -26,7 +26,7 @@ class TrainingRun(Work):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="training_runs")
 
-    class Meta(Work.Meta):
+    class Meta(Job.Meta):
         constraints = [
             # At most one queued or running run per kind: a second request finds this one instead.
             models.UniqueConstraint(fields=["kind"], condition=Q(status__in=["queued", "running"]),
@@ -66,7 +66,7 @@ class MovieVector(models.Model):
     movie = models.ForeignKey("movies.Movie", on_delete=models.CASCADE, related_name="+", db_index=False)
     vector = models.BinaryField()
     bias = models.FloatField(default=0.0)
-    # Collaborative filtering ranks with a second set of vectors of the same form (see ml/collaborative.py).
+    # Collaborative filtering ranks with a second set of vectors of the same form (see ml/training/collaborative.py).
     rank_vector = models.BinaryField(null=True, blank=True)
     rank_bias = models.FloatField(default=0.0)
 

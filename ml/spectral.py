@@ -1,20 +1,6 @@
-"""The picks model: EASE (Steck 2019) in the eigenbasis of the movies' co-occurrence matrix, as embeddings.
-
-EASE's scores for the movies a user has not rated are ``−(x P)_j / P_jj`` with ``P = (XᵀX + λI)⁻¹`` and ``x`` his
-row of the binarized rating matrix X. Write ``XᵀX = V Λ Vᵀ`` (V: the right singular vectors of X, Λ their squared
-singular values) and ``D = Λ / (Λ + λ)``: then ``λP = I − V D Vᵀ``, so with the *input vectors*
-``w_j = √D · v_j`` (v_j: movie j's row of V) a user's score of movie j is
-
-    (Σ_{i rated} w_i) · w_j / (1 − |w_j|²)
-
-an ordinary embedding model: a user's vector is the sum of his movies' input vectors (his fold-in: exact,
-instant, no per-user parameters), and a movie's output vector is ``w_j / (1 − |w_j|²)``. With every direction of
-X kept (ml-latest-small has 610 users, so 610 of them) this *is* EASE; a larger release keeps the ``rank``
-strongest, found by a randomized SVD (Halko et al. 2011) whose cost grows with the ratings × rank, and drops
-directions whose ``D`` is small anyway. Directions are shared by all λ, so λ is chosen on held-out ratings
-for the price of one decomposition.
-
-numpy and scipy only: trained in workers, and its serving half (:func:`output_vectors`) runs in web processes.
+"""The picks model: EASE (Steck 2019) written as movie embeddings, so that a user's vector is the sum of his
+movies' input vectors. numpy and scipy only: trained in workers, its serving half (:func:`output_vectors`) runs in
+web processes. The derivation: ml/README.md.
 """
 from __future__ import annotations
 

@@ -12,8 +12,8 @@ from movies import jobs
 from movies.importers.errors import ImportFailed
 from movies.importers.sources import check_web_source
 from movies.models import Genre, ImportJob, Movie, MovieLensAccount, Rating, Tag, WikiLink
-from movies.stats import refresh_stats
-from recsite.work_admin import cancel_queued, created, state
+from movies.ratings import ratings_changed
+from work.admin import JobAdminMixin
 
 
 @admin.register(Genre)
@@ -37,20 +37,21 @@ class RatingAdmin(admin.ModelAdmin):
     raw_id_fields = ["user", "movie"]
     show_full_result_count = False  # counting millions of ratings on every page is slow
 
-    # Edited here too, a movie's stored count and average follow its ratings (movies/stats.py).
+    # Edited here too, a rating has its consequences (movies/ratings.py): the movie's stats, the user's caches.
     def save_model(self, request, obj, form, change):
-        before = form.initial.get("movie")  # the movie the rating was of, when it is moved to another
+        before = {name: form.initial.get(name) for name in ("movie", "user")}  # when it is moved to another
         super().save_model(request, obj, form, change)
-        refresh_stats({obj.movie_id, before} - {None})
+        ratings_changed(movie_ids={obj.movie_id, before["movie"]} - {None},
+                        user_ids={obj.user_id, before["user"]} - {None})
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        refresh_stats([obj.movie_id])
+        ratings_changed(movie_ids=[obj.movie_id], user_ids=[obj.user_id])
 
     def delete_queryset(self, request, queryset):
-        movies = set(queryset.values_list("movie_id", flat=True))
+        rows = list(queryset.values_list("movie_id", "user_id"))
         super().delete_queryset(request, queryset)
-        refresh_stats(movies)
+        ratings_changed(movie_ids={movie for movie, _ in rows}, user_ids={user for _, user in rows})
 
 
 @admin.register(Tag)
@@ -106,14 +107,13 @@ class ImportForm(forms.Form):
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
+class ImportJobAdmin(JobAdminMixin, admin.ModelAdmin):
     """Import jobs: a list that fits a laptop's width, a read-only page per job (no Save: the worker writes it)
     with its counts as a table, and the form that starts one."""
 
-    list_display = ["id", "kind", "short_source", state, created]
+    list_display = ["id", "kind", "short_source", "state", "created"]
     list_display_links = ["id", "short_source"]
     list_filter = ["kind", "status"]
-    actions = [cancel_queued]
     fields = [("kind", "status"), "source", "stage", "progress", "error", "counts_table", "options",
               ("created_by", "created_at"), ("started_at", "finished_at")]
     readonly_fields = [*(field.name for field in ImportJob._meta.fields), "counts_table"]

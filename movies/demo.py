@@ -1,6 +1,4 @@
-"""The demo the run command sets up: a catalog to browse, two accounts to log in with, trained models."""
-import time
-
+"""The demo's accounts: a regular user with a recognisable taste, and a staff user (ml/demo.py trains its models)."""
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 
@@ -33,32 +31,3 @@ def rate_for_demo(count: int = 15) -> int:
     for movie in disliked:
         set_rating(user=demo, movie=movie, value=1.5)
     return len(liked) + len(disliked)
-
-
-def train_missing_models(kinds, *, report=print, timeout: float = 1800, poll: float = 2.0) -> list:
-    """Queue a training run for each kind without an active model version, for the Celery worker, and wait until
-    every run has ended, reporting its stage and progress as it changes; returns the runs (none when all kinds
-    already have an active version)."""
-    from ml import runs
-    from ml.models import ModelVersion, TrainingRun
-
-    queued = []
-    for kind in kinds:
-        if ModelVersion.objects.filter(kind=kind, is_active=True).exists():
-            report(f"{kind}: a model version is already active.")
-            continue
-        run, created = runs.start_run(kind)
-        report(f"{kind}: {'queued' if created else 'already queued or running:'} training run {run.pk} for the worker.")
-        queued.append(run.pk)
-    deadline, last = time.monotonic() + timeout, {}
-    while queued and time.monotonic() < deadline:
-        current = list(TrainingRun.objects.filter(pk__in=queued))
-        for run in current:
-            line = f"{run.kind}: {run.status}, {run.stage or 'waiting for the worker'} ({run.progress:.0%})"
-            if last.get(run.pk) != line:
-                report(line)
-                last[run.pk] = line
-        if all(run.status in (TrainingRun.Status.SUCCEEDED, TrainingRun.Status.FAILED) for run in current):
-            return current
-        time.sleep(poll)
-    return list(TrainingRun.objects.filter(pk__in=queued))

@@ -2,12 +2,12 @@
 
 The website's forms and the REST API both call these; neither writes Mark rows itself. A movie has at most one
 mark per user: putting it on the watchlist takes back "not interested", and the other way round. Marked movies stay
-out of his picks (ml/recommendations.py), and every change ends what is cached for him (movies/user_state.py, by
-the signals connected in movies/apps.py).
+out of his picks (ml/serving/recommendations.py), and every change ends what is cached for him (movies/user_state.py).
 """
 from django.db import transaction
 from django.utils import timezone
 
+from movies import user_state
 from movies.models import Mark, Movie
 
 KINDS = Mark.Kind.values
@@ -24,6 +24,7 @@ def mark(*, user, movie: Movie, kind: str) -> tuple[Mark, bool]:
         return existing, False
     found, _ = Mark.objects.update_or_create(user=user, movie=movie,
                                              defaults={"kind": kind, "marked_at": timezone.now()})
+    user_state.changed(user.pk)
     return found, True
 
 
@@ -34,6 +35,8 @@ def unmark(*, user, movie: Movie, kind: str | None = None) -> bool:
     if kind is not None:
         marks = marks.filter(kind=kind)
     deleted, _ = marks.delete()
+    if deleted:
+        user_state.changed(user.pk)
     return deleted > 0
 
 

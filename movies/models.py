@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from movies.search import SearchKey, TrigramIndex
-from recsite.work import Work
+from work.models import Job
 
 RATING_VALUES = [step / 2 for step in range(1, 11)]  # 0.5, 1.0, ... 5.0
 
@@ -204,7 +204,7 @@ class WikiLink(models.Model):
         return f"{self.movie} → {self.target}"
 
 
-class ImportJob(Work):
+class ImportJob(Job):
     """One run of a data import, with the progress and outcome the admin shows."""
 
     class Kind(models.TextChoices):

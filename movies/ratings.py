@@ -1,16 +1,19 @@
-"""Ratings people enter on the site: set one (create or change) and remove one.
+"""Ratings people enter on the site: set one (create or change) and remove one, with what follows from it.
 
 The REST API and the website both call these; neither writes Rating rows itself. A rating is
 0.5 to 5 stars in half steps, and a user has at most one rating per movie, also when two
 requests for the same movie arrive at once (the unique (user, movie) constraint decides).
+What follows a change of ratings is `ratings_changed`, which the admin calls too.
 """
 import math
+from collections.abc import Iterable
 from numbers import Real
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from movies import user_state
 from movies.models import RATING_VALUES, Movie, Rating
 from movies.stats import refresh_stats
 
@@ -46,7 +49,7 @@ def set_rating(*, user, movie: Movie, value) -> tuple[Rating, bool]:
         raise ValidationError({"value": error.error_list}) from None
     rating, created = Rating.objects.update_or_create(user=user, movie=movie,
                                                       defaults={"value": stars, "rated_at": timezone.now()})
-    refresh_stats([movie.pk])  # the movie's average and count, as pages show them
+    ratings_changed(movie_ids=[movie.pk], user_ids=[user.pk])
     return rating, created
 
 
@@ -55,5 +58,13 @@ def remove_rating(*, user, movie: Movie) -> bool:
     """Delete `user`'s rating of `movie`; returns whether there was one."""
     deleted, _ = Rating.objects.filter(user=user, movie=movie).delete()
     if deleted:
-        refresh_stats([movie.pk])
+        ratings_changed(movie_ids=[movie.pk], user_ids=[user.pk])
     return deleted > 0
+
+
+def ratings_changed(*, movie_ids: Iterable[int], user_ids: Iterable[int]) -> None:
+    """What follows a change of ratings, wherever it was made: the movies' stored count and average (what pages
+    show), and the users' cached pages and picks dropped once the transaction commits (movies/user_state.py)."""
+    refresh_stats(movie_ids)
+    for user_id in set(user_ids):
+        user_state.changed(user_id)

@@ -1,12 +1,13 @@
 """What a user's cached pages and picks depend on: a token that changes with every change of his ratings, his marks
 (watchlist, not interested) or his account, and the list of his cached pages, which such a change drops.
 
-Picks and folded-in vectors (ml/recommendations.py) are cached under the token; whole pages (web/page_cache.py)
+Picks and folded-in vectors (ml/serving/recommendations.py) are cached under the token; whole pages (web/page_cache.py)
 are listed under the user and dropped. So a rating shows in every web process on the very next request.
 
 With a shared cache (``CACHE_URL``) the token is a random value kept in that cache. After every committed change
-of the user's ratings or account, and when he logs out (signals, connected in movies/apps.py), the token is deleted
-and then his pages. A reader takes the token before it reads the database and checks it again after storing what
+of the user's ratings or marks (movies/ratings.py, movies/marks.py call ``changed``) or of his account, and when he
+logs out (signals, connected in movies/apps.py), the token is deleted and then his pages.
+A reader takes the token before it reads the database and checks it again after storing what
 it made from it, so anything made from data older than a change is either dropped by the change or by its maker.
 Without a shared cache each process caches for itself and could not see another's deletion, so the token is read
 from the database instead (the number of the user's ratings and marks and the time of the latest of each), and no
@@ -72,11 +73,6 @@ def _from_database(user_id: int) -> str:
                        f" (SELECT MAX(marked_at) FROM {marks} WHERE user_id = %s)", [user_id] * 4)
         state = cursor.fetchone()
     return "-".join(str(value.timestamp() if hasattr(value, "timestamp") else value or 0) for value in state)
-
-
-def rating_saved_or_deleted(sender, instance, **kwargs) -> None:
-    """A rating or a mark written or removed."""
-    changed(instance.user_id)
 
 
 def user_saved_or_deleted(sender, instance, **kwargs) -> None:

@@ -44,7 +44,7 @@ IMPORT_ROOTS = [Path(root).expanduser().resolve() for root in env_list("IMPORT_R
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 4 * 1024**3)
 IMPORT_DOWNLOAD_SECONDS = env_float("IMPORT_DOWNLOAD_SECONDS", 3 * 3600)
 # A worker stamps the run or import it works on this often; one unstamped for JOB_STALE_SECONDS has
-# lost its worker and is failed by the sweep every worker runs each JOB_SWEEP_SECONDS (recsite/recovery.py).
+# lost its worker and is failed by the sweep every worker runs each JOB_SWEEP_SECONDS (work/recovery.py).
 JOB_HEARTBEAT_SECONDS = env_float("JOB_HEARTBEAT_SECONDS", 10)
 JOB_STALE_SECONDS = env_float("JOB_STALE_SECONDS", 40)
 JOB_SWEEP_SECONDS = env_float("JOB_SWEEP_SECONDS", 15)
@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI and Redoc as local static files
+    "work",
     "movies",
     "ml",
     "api",
@@ -216,7 +217,7 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "recsite")
 CELERY_TASK_IGNORE_RESULT = True  # job state lives in the database (ImportJob), not in a result backend
 # A task is acknowledged when it ends, so a worker shut down while it waits hands it back. A worker
 # *killed* while running one (SIGKILL, out of memory) does not get it redelivered: the task could kill
-# every worker in turn. Its run or job is failed by the sweep (recsite/recovery.py) and, if Redis hands
+# every worker in turn. Its run or job is failed by the sweep (work/recovery.py) and, if Redis hands
 # the message out again after the visibility timeout, the task sees the row is no longer queued and
 # does nothing. So the visibility timeout only has to exceed the longest task (6 h by default).
 CELERY_TASK_ACKS_LATE = True

@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.db import connection, connections
 
-from movies.synthetic import generate_dataset
+from synthetic.movielens import generate_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,14 +32,14 @@ def fresh_state(monkeypatch):
     indexes a process keeps, which are checked against the active version at every call."""
     from django.core.cache import cache
 
-    from ml import serving
+    from ml.serving import active
 
     cache.clear()
-    serving.forget()
-    monkeypatch.setattr(serving, "RECHECK_SECONDS", 0.0)
+    active.forget()
+    monkeypatch.setattr(active, "RECHECK_SECONDS", 0.0)
     yield
     cache.clear()
-    serving.forget()
+    active.forget()
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 
-from ml import serving
+from ml.serving import active
 from movies import user_state
 
 
@@ -36,7 +36,7 @@ def cached_page(view):
     def wrapper(request, *args, **kwargs):
         if not settings.PAGE_CACHE_SECONDS or request.method != "GET" or "messages" in request.COOKIES:
             return view(request, *args, **kwargs)
-        key, versions = _key(request), serving.active_versions()
+        key, versions = _key(request), active.active_versions()
         entry = cache.get(key)
         if entry is not None and entry["versions"] == versions:
             response = HttpResponse(entry["body"], content_type=entry["content_type"])

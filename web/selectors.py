@@ -3,7 +3,7 @@
 Counts and averages come from the columns the rating service keeps current on each movie (movies/stats.py), so
 no page aggregates the ratings table. Lists that every visitor sees (genres, decades, onboarding candidates) are
 cached for a few minutes, the home rows' choice of movies for one, and a movie's neighbour lists per model
-versions. Picks and predicted ratings come from ml/recommendations.py.
+versions. Picks and predicted ratings come from ml/serving/recommendations.py.
 """
 import re
 from dataclasses import dataclass
@@ -14,9 +14,9 @@ from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from ml import serving
 from ml.models import ModelKind
-from ml.recommendations import similar_to
+from ml.serving import active
+from ml.serving.recommendations import similar_to
 from movies.models import Genre, Movie, Rating
 from movies.search import search
 from movies.tags import tag_key
@@ -209,8 +209,8 @@ def neighbours_html(movie: Movie, *, staff: bool = False) -> str:
     """The movie page's two neighbour lists with their bars (link model; CF), as HTML: the same for everyone
     (staff also see how to train a missing model), so rendered once per movie, pair of active model versions and
     staff or not, then reused."""
-    links = serving.served(ModelKind.LINKS, serving.RATING)
-    ratings = serving.served(ModelKind.RATINGS, serving.RANKING)
+    links = active.served(ModelKind.LINKS, active.RATING)
+    ratings = active.served(ModelKind.RATINGS, active.RANKING)
     key = (f"web:neighbours:{movie.pk}:{links.version_id if links else 0}:{ratings.version_id if ratings else 0}"
            f":{int(staff)}")
     html = cache.get(key)

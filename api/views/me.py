@@ -19,7 +19,7 @@ from api.serializers.me import (
     RatingSerializer,
     RatingUpdateSerializer,
 )
-from ml.recommendations import picks_for, predicted_rating
+from ml.serving.recommendations import picks_for, predicted_rating
 from movies.marks import mark, unmark
 from movies.models import Genre, Mark, Movie, Rating
 from movies.ratings import remove_rating, set_rating
@@ -149,7 +149,7 @@ class MyNotInterestedViewSet(MarkViewSet):
 
 
 class MyPicksViewSet(viewsets.ViewSet):
-    """Your picks from ml.recommendations."""
+    """Your picks from ml.serving.recommendations."""
 
     @extend_schema(summary="Your picks", parameters=[PicksQuerySerializer], responses=PickSerializer(many=True),
                    description="Best first, never a movie you rated, put on your watchlist or marked not "

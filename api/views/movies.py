@@ -17,7 +17,7 @@ from api.serializers.movies import (
     NeighbourSerializer,
     SimilarQuerySerializer,
 )
-from ml.recommendations import similar_to
+from ml.serving.recommendations import similar_to
 from movies.models import Movie
 
 

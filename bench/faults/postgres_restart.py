@@ -1,11 +1,11 @@
 """PostgreSQL restarted while the site runs: requests fail cleanly (503, no traceback) during the outage
 and succeed again after it, served by the same web process.
 
-A throwaway cluster (bench/faults/throwaway.py) is migrated, the site starts under gunicorn on it, and
+A throwaway cluster (bench/harness.py) is migrated, the site starts under gunicorn on it, and
 three pollers fetch /, /api/movies/ and /healthz without pause while the cluster runs, is stopped
 (`pg_ctl stop -m fast`, which ends every connection) for --outage seconds, and is started again.
 
-    .venv/bin/python bench/faults/postgres_restart.py [--outage 10] [--out bench/results/faults_postgres_restart.md]
+    .venv/bin/python -m bench.faults.postgres_restart [--outage 10] [--out bench/results/faults_postgres_restart.md]
 """
 import argparse
 import collections
@@ -18,9 +18,8 @@ from pathlib import Path
 
 import requests
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from bench.faults.throwaway import Postgres, Redis, environment, manage, now, site  # noqa: E402
-from bench.report import Report, machine  # noqa: E402
+from bench.harness import Postgres, Redis, environment, manage, now, site
+from bench.report import Report, machine
 
 PATHS = ["/", "/api/movies/", "/healthz"]
 
@@ -78,7 +77,7 @@ def main() -> int:
     report()
     report(f"- Date: {now()}")
     report(f"- Machine: {machine()}")
-    report("- Command: `.venv/bin/python bench/faults/postgres_restart.py`"
+    report("- Command: `.venv/bin/python -m bench.faults.postgres_restart`"
            + (f" `--outage {args.outage:g}`" if args.outage != 10 else ""))
     report(f"- Site: gunicorn, 1 process, 4 threads, production settings (DEBUG off, CONN_HEALTH_CHECKS); "
            f"a throwaway PostgreSQL 15 cluster, stopped with `pg_ctl stop -m fast` for {args.outage:g} s")

@@ -2,23 +2,21 @@
 the recovery settings (heartbeat 10 s, stale after 40 s, sweep every 15 s): how long until the run or
 job says failed, what is served meanwhile, and whether doing it again completes.
 
-Throwaway PostgreSQL and Redis (bench/faults/throwaway.py); a generated MovieLens release; one worker
+Throwaway PostgreSQL and Redis (bench/harness.py); a generated MovieLens release; one worker
 (solo pool, as in docker-compose.yml), killed, then a fresh one started as a supervisor would.
 
-    .venv/bin/python bench/faults/worker_kill.py [--out bench/results/faults_worker_kill.md]
+    .venv/bin/python -m bench.faults.worker_kill [--out bench/results/faults_worker_kill.md]
 """
 import argparse
 import os
-import shutil
 import signal
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from bench.faults.throwaway import Postgres, Redis, environment, manage, now, worker  # noqa: E402
-from bench.report import Report, machine  # noqa: E402
+from bench.harness import Postgres, Redis, environment, manage, now, teardown, worker
+from bench.report import Report, machine
 
 ENDLESS = {"dimensions": 16, "rank_dimensions": 16, "batch_size": 64, "max_epochs": 10_000, "patience": 10_000}
 SMALL = {"dimensions": 16, "rank_dimensions": 16, "max_epochs": 3}
@@ -57,7 +55,7 @@ def main() -> int:
         from movies import jobs
         from movies.importers.movielens import import_movielens
         from movies.models import ImportJob, Rating
-        from movies.synthetic import generate_dataset
+        from synthetic.movielens import generate_dataset
 
         small = generate_dataset(work / "ml-small", n_users=300, n_movies=400, ratings_per_user=40, name="ml-small")
         import_movielens(str(small.path))
@@ -110,7 +108,7 @@ def main() -> int:
         report()
         report(f"- Date: {now()}")
         report(f"- Machine: {machine()}")
-        report("- Command: `.venv/bin/python bench/faults/worker_kill.py`")
+        report("- Command: `.venv/bin/python -m bench.faults.worker_kill`")
         report("- Recovery settings: the defaults, JOB_HEARTBEAT_SECONDS=10, JOB_STALE_SECONDS=40, "
                "JOB_SWEEP_SECONDS=15; Celery acks late, no redelivery on a lost worker")
         report(f"- Data: a generated release of {small.n_ratings:,} ratings; the import killed is one of "
@@ -132,19 +130,7 @@ def main() -> int:
         report.write(args.out)
         return 0 if verdict else 1
     finally:
-        for process in workers:
-            if process.poll() is None:
-                process.terminate()
-                process.wait()
-        try:
-            from django.db import connections
-
-            connections.close_all()
-        except Exception:  # Django never got set up
-            pass
-        postgres.remove()
-        redis.remove()
-        shutil.rmtree(work, ignore_errors=True)
+        teardown(workers, [postgres, redis], work)
 
 
 if __name__ == "__main__":

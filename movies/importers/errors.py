@@ -1,7 +1,8 @@
 """The one error an import raises for bad input, naming the file, line and field at fault."""
+from work.lifecycle import JobFailed
 
 
-class ImportFailed(Exception):
+class ImportFailed(JobFailed):
     """Bad or unreadable input. The import is rolled back and the job shows this message."""
 
     def __init__(self, problem: str, *, file: str | None = None, line: int | None = None,

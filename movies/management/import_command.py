@@ -2,9 +2,9 @@
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from movies import jobs
+from movies import importing, jobs
 from movies.models import ImportJob
-from recsite.queue import QueueUnavailable
+from work.queue import QueueUnavailable
 
 
 def queue_or_run(command: BaseCommand, *, source: str, kind: str, queue: bool, verbosity: int,
@@ -24,7 +24,7 @@ def queue_or_run(command: BaseCommand, *, source: str, kind: str, queue: bool, v
             bar.set_description_str(stage)
             bar.update(round(fraction * 100) - bar.n)
 
-        job = jobs.run_import(job.pk, listeners=[draw])
+        job = importing.run_import(job.pk, listeners=[draw])
     if job.status != ImportJob.Status.SUCCEEDED:
         raise CommandError(job.error)
     return job

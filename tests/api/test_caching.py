@@ -2,7 +2,7 @@
 and never past a change of the active model versions."""
 import pytest
 
-from ml import serving
+from ml.serving import active
 from movies.models import Movie
 from tests.api.conftest import activate_ratings_model
 
@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_catalog_answer_asked_again_is_read_from_the_cache(redis_cache, anonymous, as_ada, catalog,
                                                              django_assert_num_queries, monkeypatch):
-    monkeypatch.setattr(serving, "RECHECK_SECONDS", 60)  # as in production: the active versions are known
+    monkeypatch.setattr(active, "RECHECK_SECONDS", 60)  # as in production: the active versions are known
     first = anonymous.get("/api/movies/", {"genre": "Romance", "page_size": 5})
     with django_assert_num_queries(1):  # who asks (the token); none for the answer
         again = as_ada.get("/api/movies/", {"genre": "Romance", "page_size": 5})

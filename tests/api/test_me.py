@@ -2,7 +2,8 @@
 import pytest
 
 from movies.models import Rating
-from tests.api.conftest import activate_ratings_model, rate
+from tests.api.conftest import activate_ratings_model
+from tests.factories import rate
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,8 @@
 """/api/movies/: list with search, filters, ordering and pages; one movie; similar movies."""
 import pytest
 
-from tests.api.conftest import activate_ratings_model, rate
+from tests.api.conftest import activate_ratings_model
+from tests.factories import rate
 
 pytestmark = pytest.mark.django_db
 
@@ -158,7 +159,7 @@ def test_similar_movies_take_a_fixed_number_of_queries(anonymous, catalog, djang
 def test_movies_are_filtered_by_tag_in_any_case_and_a_movie_lists_its_tags(anonymous, catalog, ada, bob):
     from movies.models import Tag
     from movies.tags import refresh_movie_tags
-    from tests.api.conftest import WHEN
+    from tests.factories import WHEN
 
     first, second = catalog["scifi"][:2]
     for movie, user, text in [(first, ada, "time travel"), (first, bob, "Time travel"), (second, ada, "robots"),

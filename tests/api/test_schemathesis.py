@@ -17,7 +17,8 @@ from rest_framework.authtoken.models import Token
 
 from ml.models import ModelKind, ModelVersion, TrainingRun
 from movies.models import ImportJob, Movie
-from tests.api.conftest import activate_ratings_model, rate
+from tests.api.conftest import activate_ratings_model
+from tests.factories import rate
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

@@ -9,7 +9,7 @@ from movies.models import Mark, Movie, MovieArticle, Tag
 from movies.ratings import set_rating
 from movies.tags import refresh_movie_tags
 from tests.browser.conftest import MOBILE
-from tests.web.conftest import activate_models
+from tests.factories import activate_models
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 LEAD = ("Scifi 0 is a 1980 <science fiction> film directed by Ridley Scott & starring Harrison Ford.\n\n"
@@ -135,7 +135,7 @@ def test_watchlist_and_not_interested_in_place_keep_movies_out_of_picks(new_page
     assert second in card_ids(page)
 
     from ml.models import ModelKind
-    from ml.recommendations import similar_to
+    from ml.serving.recommendations import similar_to
 
     shown = content["romance"][5]
     neighbour = similar_to(movie=shown, kind=ModelKind.RATINGS)[0].movie

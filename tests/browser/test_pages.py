@@ -11,7 +11,7 @@ from ml.models import ModelKind, TrainingRun
 from movies.models import ImportJob, Movie
 from movies.ratings import set_rating
 from tests.browser.conftest import DESKTOP, MOBILE
-from tests.web.conftest import activate_models
+from tests.factories import activate_models
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 MODES = [("desktop", DESKTOP, "light"), ("mobile", MOBILE, "light"), ("dark", DESKTOP, "dark")]

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 
 from movies.models import Rating
 from tests.browser.conftest import MOBILE
-from tests.web.conftest import activate_models
+from tests.factories import activate_models
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

@@ -37,7 +37,7 @@ def planted_links(n_clusters=8, films_per_cluster=25, pool=40, own_per_film=8, n
 
 def precision_at(k: int, vectors: np.ndarray, clusters: np.ndarray) -> float:
     """Mean share of each film's k nearest neighbours (cosine) that are in its cluster."""
-    from ml.index import EmbeddingIndex
+    from ml.serving.index import EmbeddingIndex
 
     index = EmbeddingIndex(np.arange(len(vectors)), vectors)
     return float(np.mean([np.mean([clusters[other] == clusters[film] for other, _ in index.similar(film, k)])

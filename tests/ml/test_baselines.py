@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from ml.baselines import EASE, GlobalMean, MostPopular
-from ml.evaluation import Catalog, Ratings, rating_metrics
+from ml.training.baselines import EASE, GlobalMean, MostPopular
+from ml.training.evaluation import Catalog, Ratings, rating_metrics
 
 
 def random_ratings(n_users=12, n_movies=7, density=0.5, seed=0):
@@ -46,7 +46,7 @@ def test_ease_float64_and_batched_gram(monkeypatch):
     train, _ = random_ratings(n_users=30, n_movies=9, seed=1)
     catalog = Catalog.from_ratings(train)
     reference = EASE(10.0, dtype=np.float64).fit(train, catalog).weights
-    monkeypatch.setattr("ml.baselines.BATCH_CELLS", 20)  # two users per batch
+    monkeypatch.setattr("ml.training.baselines.BATCH_CELLS", 20)  # two users per batch
     np.testing.assert_allclose(EASE(10.0).fit(train, catalog).weights, reference, atol=1e-5)
     assert np.diag(reference).tolist() == [0] * 9
 

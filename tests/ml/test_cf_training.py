@@ -1,9 +1,10 @@
-"""The CF training pipeline that `manage.py retrain ratings` and the quality benchmarks share (ml/cf_training.py).
+"""The CF training pipeline that `manage.py retrain ratings` and the quality benchmarks share
+(ml/training/cf_training.py).
 Run with ``-p no:django`` too; on small planted data, a few seconds a test."""
 import numpy as np
 
-from ml import cf_training
-from ml.evaluation import stable_split_ratings
+from ml.training import cf_training
+from ml.training.evaluation import stable_split_ratings
 from tests.ml.test_collaborative import (  # noqa: F401  (the fixtures: no database here)
     PARAMS,
     fresh_state,

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ml.baselines import MostPopular
-from ml.collaborative import (
+from ml.training.baselines import MostPopular
+from ml.training.collaborative import (
     DEFAULT_PARAMS,
     TrainedCF,
     _batches,
@@ -19,8 +19,8 @@ from ml.collaborative import (
     schedule,
     train,
 )
-from ml.evaluation import Catalog, Ratings, ranking_metrics, rating_metrics, split_ratings
-from ml.lazy_adam import lazy_adam_class
+from ml.training.evaluation import Catalog, Ratings, ranking_metrics, rating_metrics, split_ratings
+from ml.training.lazy_adam import lazy_adam_class
 
 ROOT = Path(__file__).resolve().parents[2]
 N_GROUPS, USERS_PER_GROUP, MOVIES_PER_GROUP = 3, 30, 20
@@ -272,7 +272,7 @@ def test_training_is_reproducible_with_a_seed(planted):
 def test_serving_a_trained_model_does_not_import_tensorflow():
     script = (
         "import sys, numpy as np\n"
-        "from ml.collaborative import TrainedCF\n"
+        "from ml.training.collaborative import TrainedCF\n"
         "m = TrainedCF(np.ones((2, 3)), np.ones((4, 3)), np.zeros(2), np.zeros(4), 0.0)\n"
         "assert m.scores(np.array([0, 1])).shape == (2, 4) and m.predict([0], [1]).shape == (1,)\n"
         "sys.exit(1 if any(n.split('.')[0] in ('tensorflow', 'keras') for n in sys.modules) else 0)\n"

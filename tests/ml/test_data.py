@@ -1,7 +1,7 @@
 """Training data comes out of the database whole and in a stable order."""
 import pytest
 
-from ml.data import load_ratings
+from ml.training.data import load_ratings
 from movies.importers.movielens import import_movielens
 from movies.models import Rating
 

@@ -4,7 +4,7 @@ import math
 import numpy as np
 import pytest
 
-from ml.evaluation import (
+from ml.training.evaluation import (
     Catalog,
     Ratings,
     per_user_ranking_metrics,

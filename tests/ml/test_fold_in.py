@@ -1,8 +1,9 @@
 """Fold-in: a user's vectors fitted to his ratings with the movies fixed, for both towers of the CF model."""
 import numpy as np
 
-from ml.fold_in import fold_in_choices, fold_in_ratings
-from ml.index import EmbeddingIndex, rating_from_score
+from ml.constants import rating_from_score
+from ml.serving.fold_in import fold_in_choices, fold_in_ratings
+from ml.serving.index import EmbeddingIndex
 from tests.ml.test_index import genre_index, random_index
 
 L2, BIAS_L2 = 1e-3, 1e-3

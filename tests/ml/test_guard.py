@@ -2,10 +2,12 @@
 import numpy as np
 import pytest
 
-from ml import cf_training, data, guard, runs, spectral, versions
-from ml.evaluation import Catalog
+from ml import spectral, versions
 from ml.models import ModelKind, ModelVersion, TrainingRun
-from movies.synthetic import generate_dataset
+from ml.training import cf_training, data, guard
+from ml.training.evaluation import Catalog
+from ml.training.trainers import execute_run
+from synthetic.movielens import generate_dataset
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +72,7 @@ POOR = {"rank_model": "softmax", "rank_dimensions": 8, "rank_epochs": 1, "learni
 def test_a_retrain_held_back_by_the_guard_stays_inactive_and_its_run_says_why(ratings):
     active = versions.activate(spectral_version(ratings))
     run = TrainingRun.objects.create(kind=ModelKind.RATINGS, parameters=POOR)
-    runs.execute_run(run.pk)
+    execute_run(run.pk)
     run.refresh_from_db()
     held_back = run.model_version
     assert run.status == TrainingRun.Status.SUCCEEDED and not held_back.is_active
@@ -81,9 +83,9 @@ def test_a_retrain_held_back_by_the_guard_stays_inactive_and_its_run_says_why(ra
 
 def test_a_retrain_no_worse_than_the_active_version_is_activated(ratings):
     first = TrainingRun.objects.create(kind=ModelKind.RATINGS, parameters={"max_epochs": 2, "dimensions": 4})
-    runs.execute_run(first.pk)
+    execute_run(first.pk)
     second = TrainingRun.objects.create(kind=ModelKind.RATINGS, parameters={"max_epochs": 2, "dimensions": 4})
-    runs.execute_run(second.pk)
+    execute_run(second.pk)
     second.refresh_from_db()
     assert second.model_version.is_active and second.model_version.evaluation["guard_passed"] is True
     assert second.model_version.evaluation["guard_active_version"] == first.model_version.pk

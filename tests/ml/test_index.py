@@ -2,7 +2,8 @@
 import numpy as np
 import pytest
 
-from ml.index import EmbeddingIndex, rating_from_score
+from ml.constants import rating_from_score
+from ml.serving.index import EmbeddingIndex
 
 
 def random_index(n=500, d=16, seed=0, biases=True):

@@ -1,7 +1,7 @@
 """The link-embedding model: films that link to the same pages end up as each other's nearest neighbours."""
 import numpy as np
 
-from ml import links
+from ml.training import links
 from tests.ml.planted import planted_links, precision_at
 
 

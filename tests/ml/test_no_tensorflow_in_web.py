@@ -6,8 +6,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 WEB_MODULES = ["recsite.wsgi", "recsite.urls", "web.views.home", "web.views.browse", "web.views.movie",
                "web.views.picks", "web.views.ratings", "web.selectors", "web.templatetags.web", "accounts.views",
-               "movies.admin", "ml.admin", "ml.versions", "ml.data", "ml.index", "ml.runs", "ml.training", "ml.serving",
-               "ml.recommendations", "ml.fold_in", "ml.projector", "ml.charts"]
+               "movies.admin", "ml.admin", "ml.versions", "ml.training.data", "ml.serving.index", "ml.runs",
+               "ml.training.trainers", "ml.serving.active", "ml.serving.recommendations", "ml.serving.fold_in",
+               "ml.training.projector", "ml.charts"]
 
 
 def test_loading_the_web_application_imports_no_tensorflow_or_keras():

@@ -1,14 +1,13 @@
 """Selectors of what the site recommends: picks, neighbours and predicted ratings, from the active versions."""
-import numpy as np
 import pytest
 from django.contrib.auth.models import AnonymousUser, User
 from django.utils import timezone
 
-from ml import recommendations, versions
 from ml.models import ModelKind
-from movies.models import Genre, Movie, Rating
+from ml.serving import recommendations
 from movies.ratings import set_rating
-from movies.stats import refresh_stats
+from tests import factories
+from tests.factories import activate_ratings_model, make_catalog
 
 pytestmark = pytest.mark.django_db
 
@@ -16,33 +15,17 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def catalog():
     """20 sci-fi movies of the 1980s and 20 romances of the 1990s, whose vectors point two different ways."""
-    scifi, romance = Genre.objects.create(name="Sci-Fi"), Genre.objects.create(name="Romance")
-    movies = {"scifi": [], "romance": []}
-    for n in range(20):
-        for name, genre, year in (("scifi", scifi, 1980 + n % 10), ("romance", romance, 1990 + n % 10)):
-            movie = Movie.objects.create(title=f"{name} {n}", year=year)
-            movie.genres.add(genre)
-            movies[name].append(movie)
-    return movies
+    return make_catalog(per_genre=20, title="{genre} {n}")
 
 
 def activate_cf_version(catalog, seed=0):
     """A CF version whose rating and ranking vectors separate the two genres; sci-fi is a little more popular."""
-    rng = np.random.default_rng(seed)
-    movies = catalog["scifi"] + catalog["romance"]
-    directions = np.array([[1.0, 0.0]] * 20 + [[0.0, 1.0]] * 20)
-    vectors = (directions + rng.normal(0, 0.05, (40, 2))).astype(np.float32)
-    bias = np.array([0.1] * 20 + [0.0] * 20, np.float32)
-    version = versions.save_version(
-        kind=ModelKind.RATINGS, movie_ids=np.array([m.pk for m in movies]), movie_vectors=vectors, movie_bias=bias,
-        rank_movie_vectors=3 * vectors, rank_movie_bias=bias, parameters={"l2": 1e-3, "bias_l2": 1e-3, "rank_l2": 0.05})
-    return versions.activate(version)
+    return activate_ratings_model(catalog, seed=seed)
 
 
 def rate(user, movies, value):
-    """Ratings as an import writes them: in bulk, then the movies' stored statistics recomputed."""
-    Rating.objects.bulk_create(Rating(user=user, movie=movie, value=value, rated_at=timezone.now()) for movie in movies)
-    refresh_stats([movie.pk for movie in movies])
+    """Ratings as an import writes them, dated now."""
+    factories.rate(user, movies, value, when=timezone.now())
 
 
 def test_picks_follow_the_users_taste_and_never_include_a_rated_movie(catalog):

@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 
 from ml import runs
 from ml.models import ModelKind, ModelVersion, TrainingRun
+from ml.training import trainers
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def test_starting_a_second_run_of_a_kind_returns_the_one_already_queued(django_c
 def test_a_ratings_run_without_ratings_fails_and_says_why():
     run = TrainingRun.objects.create(kind=ModelKind.RATINGS)
 
-    runs.execute_run(run.pk)
+    trainers.execute_run(run.pk)
 
     run.refresh_from_db()
     assert run.status == TrainingRun.Status.FAILED
@@ -56,13 +57,13 @@ def test_retrain_all_trains_what_it_can_says_what_it_skipped_and_prints_a_line_p
     from movies.importers.movielens import import_movielens
 
     import_movielens(str(release.path))
-    execute = runs.execute_run
+    execute = trainers.execute_run
 
     def small(run_id, **kwargs):  # the real run, with small parameters
         TrainingRun.objects.filter(pk=run_id).update(parameters=SMALL)
         return execute(run_id, **kwargs)
 
-    monkeypatch.setattr(runs, "execute_run", small)
+    monkeypatch.setattr(trainers, "execute_run", small)
     out = io.StringIO()
     call_command("retrain", "all", stdout=out)  # no CommandError: exit status 0
     text = out.getvalue()
@@ -79,7 +80,7 @@ def output_dirs(settings, tmp_path):
 
 
 def test_a_links_run_writes_a_version_whose_neighbours_share_their_links(output_dirs):
-    from ml import recommendations, serving
+    from ml.serving import active, recommendations
     from movies.models import Movie, WikiLink
     from tests.ml.planted import planted_links
 
@@ -89,7 +90,7 @@ def test_a_links_run_writes_a_version_whose_neighbours_share_their_links(output_
     WikiLink.objects.create(movie=films[0], target="A page only one film links to")
     run = TrainingRun.objects.create(kind=ModelKind.LINKS, parameters={"dimensions": 16})
 
-    runs.execute_run(run.pk)
+    trainers.execute_run(run.pk)
 
     run.refresh_from_db()
     assert run.status == TrainingRun.Status.SUCCEEDED, run.error
@@ -98,24 +99,23 @@ def test_a_links_run_writes_a_version_whose_neighbours_share_their_links(output_
     shared = np.bincount(data.links) >= 2
     assert run.evaluation["links"] == shared.sum()  # pages that one film links to are left out
     assert {"val_loss", "val_accuracy", "epochs"} <= set(run.evaluation)
-    serving.forget()
+    active.forget()
     for film in (0, 13, 40):
         neighbours = recommendations.similar_to(movie=films[film], k=5, kind=ModelKind.LINKS)
         assert sum(data.clusters[films.index(n.movie)] == data.clusters[film] for n in neighbours) >= 4
 
 
 def test_a_links_run_past_the_second_pass_size_keeps_its_first_model(output_dirs, monkeypatch):
-    from ml import training
     from movies.models import Movie, WikiLink
     from tests.ml.planted import planted_links
 
-    monkeypatch.setattr(training, "RETRAIN_MAX_PAIRS", 10)
+    monkeypatch.setattr(trainers, "RETRAIN_MAX_PAIRS", 10)
     data = planted_links(n_clusters=2, films_per_cluster=6, seed=8)
     films = Movie.objects.bulk_create(Movie(title=f"Film {n}") for n in range(data.n_movies))
     WikiLink.objects.bulk_create(WikiLink(movie=films[m], target=f"Page {t}") for m, t in zip(data.movies, data.links))
     run = TrainingRun.objects.create(kind=ModelKind.LINKS, parameters={"dimensions": 4, "max_epochs": 3})
 
-    runs.execute_run(run.pk)
+    trainers.execute_run(run.pk)
 
     run.refresh_from_db()
     assert run.status == TrainingRun.Status.SUCCEEDED, run.error
@@ -133,7 +133,7 @@ def test_a_run_leaves_tensorboard_logs_and_an_embedding_projector_export(output_
     WikiLink.objects.bulk_create(WikiLink(movie=films[m], target=f"Page {t}") for m, t in zip(data.movies, data.links))
     run = TrainingRun.objects.create(kind=ModelKind.LINKS, parameters={"dimensions": 4, "max_epochs": 3})
 
-    runs.execute_run(run.pk)
+    trainers.execute_run(run.pk)
 
     run.refresh_from_db()
     assert run.status == TrainingRun.Status.SUCCEEDED, run.error
@@ -158,7 +158,7 @@ def test_a_ratings_run_trains_writes_and_activates_a_complete_version(release):
     run = TrainingRun.objects.create(kind=ModelKind.RATINGS, parameters=SMALL)
     seen = []
 
-    runs.execute_run(run.pk, on_epoch=lambda current: seen.append(current.progress))
+    trainers.execute_run(run.pk, on_epoch=lambda current: seen.append(current.progress))
 
     run.refresh_from_db()
     assert run.status == TrainingRun.Status.SUCCEEDED, run.error

@@ -2,10 +2,10 @@
 import numpy as np
 
 from ml import spectral
-from ml.baselines import EASE
-from ml.evaluation import Catalog, Ratings
-from ml.fold_in import fold_in_sum
-from ml.index import EmbeddingIndex
+from ml.serving.fold_in import fold_in_sum
+from ml.serving.index import EmbeddingIndex
+from ml.training.baselines import EASE
+from ml.training.evaluation import Catalog, Ratings
 from tests.ml.test_collaborative import fresh_state, progress_uses_the_test_connection  # noqa: F401 (no database)
 
 
@@ -69,7 +69,7 @@ def test_output_vectors_divide_by_lambda_times_the_diagonal_of_the_inverse():
 
 
 def test_small_catalogs_keep_every_direction_and_large_ones_what_a_picks_request_can_score():
-    from ml.collaborative import SPECTRAL_SERVING_CELLS, spectral_rank
+    from ml.training.collaborative import SPECTRAL_SERVING_CELLS, spectral_rank
 
     assert spectral_rank(610, 9_724) == 610  # ml-latest-small: every direction, so EASE exactly
     assert spectral_rank(3_000, 3_700) == 3_000  # ml-1m-sized

@@ -2,7 +2,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from movies import jobs
+from movies import importing, jobs
 from movies.models import ImportJob, Rating
 from tests.conftest import wait_for
 from tests.movies.importers.helpers import replace_line
@@ -14,7 +14,7 @@ def test_run_import_marks_the_job_succeeded_with_counts(release):
     job = ImportJob.objects.create(kind=ImportJob.Kind.MOVIELENS, source=str(release.path))
     seen = []
 
-    jobs.run_import(job.pk, listeners=[lambda stage, fraction: seen.append((stage, fraction))])
+    importing.run_import(job.pk, listeners=[lambda stage, fraction: seen.append((stage, fraction))])
 
     job.refresh_from_db()
     assert job.status == ImportJob.Status.SUCCEEDED
@@ -29,7 +29,7 @@ def test_run_import_marks_the_job_failed_with_the_message(release):
     replace_line(release.path / "ratings.csv", 3, "1,2,six,964982703")
     job = ImportJob.objects.create(kind=ImportJob.Kind.MOVIELENS, source=str(release.path))
 
-    jobs.run_import(job.pk)
+    importing.run_import(job.pk)
 
     job.refresh_from_db()
     assert job.status == ImportJob.Status.FAILED

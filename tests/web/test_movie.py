@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from movies.models import Movie
 from movies.ratings import set_rating
-from tests.web.conftest import activate_models
+from tests.factories import activate_models
 
 pytestmark = pytest.mark.django_db
 
@@ -127,7 +127,7 @@ def test_movie_page_shows_its_top_tags_as_links_to_the_tag_browse(client, catalo
 
     from movies.models import Tag
     from movies.tags import refresh_movie_tags
-    from tests.web.conftest import WHEN
+    from tests.factories import WHEN
 
     movie = catalog["scifi"][0]
     users = [get_user_model().objects.create_user(f"tagger{n}") for n in range(3)]

@@ -8,9 +8,9 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from ml import serving
+from ml.serving import active
 from movies.ratings import set_rating
-from tests.web.conftest import activate_models
+from tests.factories import activate_models
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -30,7 +30,7 @@ def picked_titles(response) -> list[str]:
 
 def test_a_page_seen_again_is_read_from_the_cache_without_a_query(signed_in, models, django_assert_num_queries,
                                                                   monkeypatch):
-    monkeypatch.setattr(serving, "RECHECK_SECONDS", 60)  # as in production: the active versions are known
+    monkeypatch.setattr(active, "RECHECK_SECONDS", 60)  # as in production: the active versions are known
     url = reverse("movie", args=[models["scifi"][0].pk])
     first = signed_in.get(url)
     with django_assert_num_queries(0):
@@ -94,7 +94,7 @@ def test_a_new_password_ends_the_cached_pages_of_the_other_sessions(signed_in, v
 
 
 def test_anonymous_visitors_share_pages(redis_cache, models, django_assert_num_queries, monkeypatch):
-    monkeypatch.setattr(serving, "RECHECK_SECONDS", 60)
+    monkeypatch.setattr(active, "RECHECK_SECONDS", 60)
     url = reverse("movie", args=[models["scifi"][1].pk])
     first = Client().get(url)
     with django_assert_num_queries(0):

@@ -82,7 +82,7 @@ def test_picks_come_in_pages_of_24_with_page_numbers(as_viewer, viewer, models):
 
 
 def test_pick_cards_show_the_predicted_rating(as_viewer, viewer, models):
-    from ml.recommendations import predicted_rating
+    from ml.serving.recommendations import predicted_rating
 
     set_rating(user=viewer, movie=models["scifi"][0], value=5)
     page = as_viewer.get(reverse("picks"))

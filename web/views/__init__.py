@@ -1,1 +1,1 @@
-"""Pages of the site, one module each: thin views over web.selectors, ml.recommendations and movies.ratings."""
+"""Pages of the site, one module each: thin views over web.selectors, ml.serving.recommendations and movies.ratings."""

@@ -1,6 +1,6 @@
 from django.shortcuts import render
 
-from ml.recommendations import picks_for, predicted_ratings
+from ml.serving.recommendations import picks_for, predicted_ratings
 from movies.marks import marks_of
 from movies.models import Rating
 from web import selectors

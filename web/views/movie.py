@@ -1,6 +1,6 @@
 from django.shortcuts import get_object_or_404, render
 
-from ml.recommendations import predicted_rating
+from ml.serving.recommendations import predicted_rating
 from movies.marks import marks_of
 from movies.models import Movie
 from movies.tags import top_tags

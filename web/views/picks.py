@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from ml.recommendations import picks_for, predicted_ratings
+from ml.serving.recommendations import picks_for, predicted_ratings
 from web.forms import FilterForm
 from web.page_cache import cached_page
 

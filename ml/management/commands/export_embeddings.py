@@ -2,7 +2,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from ml.models import ModelKind, ModelVersion
-from ml.projector import export_projector
+from ml.training.projector import export_projector
 
 
 class Command(BaseCommand):

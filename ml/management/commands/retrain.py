@@ -19,10 +19,11 @@ from django.core.management.base import BaseCommand, CommandError, DjangoHelpFor
 from django.db import IntegrityError, transaction  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
-from ml import guard, runs  # noqa: E402
+from ml import runs  # noqa: E402
 from ml.models import ModelKind, TrainingRun  # noqa: E402
 from ml.readiness import why_not_trainable  # noqa: E402
-from recsite.queue import QueueUnavailable  # noqa: E402
+from ml.training import guard, trainers  # noqa: E402
+from work.queue import QueueUnavailable  # noqa: E402
 
 KINDS = {"ratings": [ModelKind.RATINGS], "links": [ModelKind.LINKS], "all": [ModelKind.RATINGS, ModelKind.LINKS]}
 HELP = """Retrain a recommendation model and activate the new version.
@@ -102,7 +103,7 @@ class Command(BaseCommand):
         terminal = sys.stderr.isatty()
         with _stderr_to(log) as stderr:
             if verbosity == 0:
-                finished = runs.execute_run(run.pk)
+                finished = trainers.execute_run(run.pk)
             elif not terminal:  # a log or a pipe: no bar redrawn in place, a line per stage
                 last = [None]
 
@@ -111,7 +112,7 @@ class Command(BaseCommand):
                         last[0] = current.stage
                         self.stdout.write(f"{kind}: {current.progress:4.0%} {current.stage}")
 
-                finished = runs.execute_run(run.pk, on_epoch=report)
+                finished = trainers.execute_run(run.pk, on_epoch=report)
             else:
                 bar_format = "{desc:<44} {bar} {percentage:3.0f}% {elapsed}"
                 with tqdm(total=100, unit="%", bar_format=bar_format, file=stderr) as bar:
@@ -119,7 +120,7 @@ class Command(BaseCommand):
                         bar.set_description_str(current.stage[:44])
                         bar.update(round(current.progress * 100) - bar.n)
 
-                    finished = runs.execute_run(run.pk, on_epoch=draw)
+                    finished = trainers.execute_run(run.pk, on_epoch=draw)
                     if finished.status == TrainingRun.Status.SUCCEEDED:
                         bar.set_description_str("done")
                         bar.update(100 - bar.n)

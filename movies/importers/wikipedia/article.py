@@ -15,7 +15,7 @@ from datetime import date
 import mwparserfromhell
 from mwparserfromhell.nodes import ExternalLink, HTMLEntity, Tag, Template, Text, Wikilink
 
-from movies.importers.wikipedia.wikitext import NAMESPACES, template_name
+from movies.importers.wikipedia.titles import NAMESPACES, template_name
 
 HEADING = re.compile(r"^=.*=[ \t]*$", re.M)
 MAGIC_WORD = re.compile(r"__[A-Z]+__")

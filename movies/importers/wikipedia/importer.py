@@ -3,7 +3,7 @@
 `plan` turns SOURCEs (paths or URLs of `.xml`, `.xml.bz2` partitions, or a multistream file with its
 index) into parts; `parse_part` (in `parse.py`) reads one part, in any process; `store.finish` writes
 the result in one transaction. `import_wikipedia` runs them all here, one part after the other;
-Celery runs each part as a task of its own (see `movies/jobs.py`).
+Celery runs each part as a task of its own (see `movies/importing.py`).
 """
 import shutil
 from pathlib import Path, PurePosixPath

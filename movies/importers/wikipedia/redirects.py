@@ -6,7 +6,8 @@ here. Double redirects are followed a few hops, as far as MediaWiki's own fixing
 """
 from collections.abc import Iterable
 
-from movies.importers.wikipedia.wikitext import INFOBOX_FILM, normalize_name
+from movies.importers.wikipedia.titles import normalize_name
+from movies.importers.wikipedia.wikitext import INFOBOX_FILM
 
 MAX_HOPS = 3
 

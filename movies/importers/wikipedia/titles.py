@@ -27,6 +27,16 @@ URL_PROTOCOL = re.compile(r"(?:bitcoin:|ftps?://|geo:|git://|gopher://|https?://
                           r"|mms://|news:|nntp://|redis://|sftp://|sips?:|sms:|ssh://|svn://|tel:|telnet://|urn:"
                           r"|worldwind://|xmpp:|//)", re.I)
 MAX_TITLE_BYTES = 255
+NAME_SPACES = re.compile(r"[\s_\u00a0]+")  # in a template's name, line breaks count as spaces too
+# Namespaces and their aliases on the English Wikipedia, and interwiki prefixes: not article links.
+NAMESPACES = {
+    "media", "special", "talk", "user", "user talk", "wikipedia", "wikipedia talk", "wp", "project", "file",
+    "file talk", "image", "image talk", "mediawiki", "template", "template talk", "help", "help talk",
+    "category", "category talk", "portal", "portal talk", "draft", "draft talk", "timedtext", "module",
+    "module talk", "book", "education program", "gadget", "gadget definition", "topic", "wt", "wikt",
+    "wiktionary", "commons", "meta", "m", "s", "q", "n", "b", "v", "d", "mw", "species", "wikidata",
+    "wikisource", "wikiquote", "wikinews", "wikibooks", "wikiversity", "wikivoyage", "voy", "c", "w",
+}
 
 
 def decode_references(text: str) -> str:
@@ -81,3 +91,17 @@ def valid_title(text: str) -> bool:
     """Whether MediaWiki would take `text` (spaces normalised, no section) as a title."""
     return (bool(text) and not NOT_IN_TITLES.search(text) and not ("." in text and RELATIVE.search(text))
             and (len(text) * 4 <= MAX_TITLE_BYTES or len(text.encode()) <= MAX_TITLE_BYTES))
+
+
+def normalize_name(raw: str) -> str:
+    """A page or template name as MediaWiki stores it (normalize_title): references decoded, spaces for underscores,
+    collapsed, first letter upper; line breaks around a template's name count as spaces."""
+    return normalize_title(NAME_SPACES.sub(" ", raw))
+
+
+def template_name(raw: str) -> str | None:
+    """`{{ infobox_film` → "Infobox film"; None for parser functions and magic words (`{{#if:`)."""
+    name = normalize_name(raw)
+    if name.lower().startswith("template:"):
+        name = normalize_name(name[9:])
+    return None if not name or "#" in name or ":" in name else name

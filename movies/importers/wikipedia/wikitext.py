@@ -10,7 +10,8 @@ newspapers and archives that cite the film, not to pages related to it.
 import re
 from dataclasses import dataclass, field
 
-from movies.importers.wikipedia.titles import link_title, normalize_title, ucfirst
+from movies.importers.wikipedia.article import read_article
+from movies.importers.wikipedia.titles import NAMESPACES, link_title, normalize_title, template_name, ucfirst
 
 INFOBOX_FILM = "Infobox film"
 COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
@@ -26,15 +27,6 @@ FILM_WORDS = re.compile(r"film|movie", re.I)
 SPACES = re.compile(r"[\s_\u00a0]+")
 LIST_SEPARATORS = re.compile(r"<br\s*/?>|\n|\*|;|\{\{[^{}|]*\||\}\}|\|", re.I)
 
-# Namespaces and their aliases on the English Wikipedia, and interwiki prefixes: not article links.
-NAMESPACES = {
-    "media", "special", "talk", "user", "user talk", "wikipedia", "wikipedia talk", "wp", "project", "file",
-    "file talk", "image", "image talk", "mediawiki", "template", "template talk", "help", "help talk",
-    "category", "category talk", "portal", "portal talk", "draft", "draft talk", "timedtext", "module",
-    "module talk", "book", "education program", "gadget", "gadget definition", "topic", "wt", "wikt",
-    "wiktionary", "commons", "meta", "m", "s", "q", "n", "b", "v", "d", "mw", "species", "wikidata",
-    "wikisource", "wikiquote", "wikinews", "wikibooks", "wikiversity", "wikivoyage", "voy", "c", "w",
-}
 INTERLANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[a-z]+)*$")
 
 
@@ -51,20 +43,6 @@ class Film:
     links: list[str] = field(default_factory=list)
     links_in_refs: int = 0
     article: dict = field(default_factory=dict)  # lead and infobox facts as text (article.Article)
-
-
-def normalize_name(raw: str) -> str:
-    """A page or template name as MediaWiki stores it (titles.py): references decoded, spaces for underscores,
-    collapsed, first letter upper; line breaks around a template's name count as spaces."""
-    return normalize_title(SPACES.sub(" ", raw))
-
-
-def template_name(raw: str) -> str | None:
-    """`{{ infobox_film` → "Infobox film"; None for parser functions and magic words (`{{#if:`)."""
-    name = normalize_name(raw)
-    if name.lower().startswith("template:"):
-        name = normalize_name(name[9:])
-    return None if not name or "#" in name or ":" in name else name
 
 
 def link_target(raw: str) -> str | None:
@@ -185,8 +163,6 @@ def read_film(page_id: int, title: str, text: str) -> Film | None:
 
 
 def _article(text: str, params: dict[str, str]) -> dict:
-    from movies.importers.wikipedia.article import read_article  # which reads wikitext's names
-
     return read_article(REF.sub("", text), params).as_dict()
 
 

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from movies.synthetic import FILES, FORMATS, generate_dataset
+from synthetic.movielens import FILES, FORMATS, generate_dataset
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 
 from movies.importers.movielens import import_movielens
 from movies.models import Movie, MovieLensAccount, Rating, Tag
-from movies.synthetic import generate_dataset
+from synthetic.movielens import generate_dataset
 
 pytestmark = pytest.mark.django_db
 

@@ -58,7 +58,7 @@ def test_reimport_leaves_ratings_of_site_users_alone(release):
 
 
 def test_two_datasets_keep_their_users_apart(release, tmp_path):
-    from movies.synthetic import generate_dataset
+    from synthetic.movielens import generate_dataset
 
     other = generate_dataset(tmp_path / "other", n_users=5, n_movies=10, ratings_per_user=3, name="ml-other")
     import_movielens(str(release.path))

@@ -6,9 +6,9 @@ from xml.sax.saxutils import escape, quoteattr
 import pytest
 from django.conf import settings
 
-from movies import jobs
+from movies import importing
 from movies.models import ImportJob, Movie, MovieArticle, WikiLink
-from movies.synthetic_wikipedia import generate_dump
+from synthetic.wikipedia import generate_dump
 
 SHARE = 0.2
 
@@ -40,7 +40,7 @@ def run_job(*sources, **options) -> ImportJob:
     options.setdefault("common_link_share", SHARE)
     job = ImportJob.objects.create(kind=ImportJob.Kind.WIKIPEDIA, source="\n".join(map(str, sources)),
                                    options=options)
-    return jobs.run_import(job.pk)
+    return importing.run_import(job.pk)
 
 
 def imported() -> dict:

@@ -32,7 +32,7 @@ def test_truncated_bz2_fails_naming_the_file(tmp_path, multistream, earlier):
 
 
 def test_truncated_plain_xml_fails(tmp_path, earlier):
-    from movies.synthetic_wikipedia import generate_dump
+    from synthetic.wikipedia import generate_dump
 
     xml = generate_dump(tmp_path / "x", articles=100, layout="xml").files[0]
     xml.write_bytes(xml.read_bytes()[:-5000])
@@ -41,7 +41,7 @@ def test_truncated_plain_xml_fails(tmp_path, earlier):
 
 
 def test_malformed_xml_fails(tmp_path, earlier):
-    from movies.synthetic_wikipedia import generate_dump
+    from synthetic.wikipedia import generate_dump
 
     xml = generate_dump(tmp_path / "x", articles=100, layout="xml").files[0]
     text = xml.read_bytes()
@@ -51,7 +51,7 @@ def test_malformed_xml_fails(tmp_path, earlier):
 
 
 def test_garbage_between_pages_fails(tmp_path, earlier):
-    from movies.synthetic_wikipedia import generate_dump
+    from synthetic.wikipedia import generate_dump
 
     xml = generate_dump(tmp_path / "x", articles=100, layout="xml").files[0]
     xml.write_bytes(xml.read_bytes().replace(b"</page>\n", b"</page>\n<oops>not a page</oops>\n", 1))
@@ -60,7 +60,7 @@ def test_garbage_between_pages_fails(tmp_path, earlier):
 
 
 def test_a_page_without_id_fails_naming_the_file(tmp_path, earlier):
-    from movies.synthetic_wikipedia import generate_dump
+    from synthetic.wikipedia import generate_dump
 
     xml = generate_dump(tmp_path / "x", articles=100, layout="xml").files[0]
     text = xml.read_bytes()
@@ -83,7 +83,7 @@ def test_a_missing_file_fails(tmp_path, earlier):
 
 
 def test_an_index_of_another_dump_fails(tmp_path, multistream, earlier):
-    from movies.synthetic_wikipedia import generate_dump
+    from synthetic.wikipedia import generate_dump
 
     other = generate_dump(tmp_path / "other", articles=600, seed=9)
     data, index = multistream.files[0], other.files[1]

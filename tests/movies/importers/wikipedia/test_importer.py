@@ -7,7 +7,7 @@ from django.conf import settings
 from movies.importers.wikipedia.matching import film_name
 from movies.importers.wikipedia.store import NAMED_COMMON
 from movies.models import ImportJob, Movie, WikiLink
-from movies.synthetic_wikipedia import COMMON, generate_dump
+from synthetic.wikipedia import COMMON, generate_dump
 from tests.movies.importers.wikipedia.conftest import (
     SHARE,
     expected,

@@ -2,7 +2,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from movies import jobs
+from movies import importing, jobs
 from movies.models import ImportJob, ImportPart
 from tests.conftest import wait_for
 from tests.movies.importers.wikipedia.conftest import expected, imported
@@ -48,7 +48,7 @@ def test_celery_workers_import_a_multistream_dump_one_task_per_part(celery_worke
 @pytest.mark.integration
 @pytest.mark.django_db(transaction=True)
 def test_celery_workers_report_a_truncated_part_and_keep_earlier_films(celery_worker_process, multistream, tmp_path):
-    jobs.run_import(ImportJob.objects.create(kind=ImportJob.Kind.WIKIPEDIA, source=str(multistream.files[0]),
+    importing.run_import(ImportJob.objects.create(kind=ImportJob.Kind.WIKIPEDIA, source=str(multistream.files[0]),
                                              options={"common_link_share": 0.2}).pk)
     data = multistream.files[0]
     data.write_bytes(data.read_bytes()[:-200])
@@ -64,14 +64,14 @@ def test_celery_workers_report_a_truncated_part_and_keep_earlier_films(celery_wo
 
 def test_progress_rises_while_one_big_file_is_read(tmp_path, monkeypatch):
     from movies.importers.wikipedia import dump
-    from movies.synthetic_wikipedia import generate_dump
+    from synthetic.wikipedia import generate_dump
 
     monkeypatch.setattr(dump, "CHUNK_BYTES", 16 * 1024)  # a small file read in many chunks
     made = generate_dump(tmp_path, articles=400, layout="bz2")
     job = ImportJob.objects.create(kind=ImportJob.Kind.WIKIPEDIA, source=str(made.files[0]))
     seen = []
 
-    jobs.run_import(job.pk, listeners=[lambda stage, fraction: seen.append((stage, fraction))])
+    importing.run_import(job.pk, listeners=[lambda stage, fraction: seen.append((stage, fraction))])
 
     reading = [fraction for stage, fraction in seen if stage == "reading pages"]
     assert len(set(reading)) > 3
