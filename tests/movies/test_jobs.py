@@ -44,6 +44,14 @@ def test_import_command_prints_a_summary(release, capsys):
     assert ImportJob.objects.get().status == ImportJob.Status.SUCCEEDED
 
 
+def test_import_command_prints_a_line_per_stage_when_its_output_is_not_a_terminal(release, capsys):
+    call_command("import_movielens", str(release.path))  # pytest's captured stderr is no terminal
+    out = capsys.readouterr()
+    stages = [line for line in out.out.splitlines() if line.strip().endswith(("reading movies", "loading ratings"))]
+    assert len(stages) == 2 and "\r" not in out.out + out.err
+    assert f"ratings created: {release.n_ratings}" in out.out
+
+
 def test_import_command_fails_with_the_message(tmp_path):
     with pytest.raises(CommandError, match="no such file or directory"):
         call_command("import_movielens", str(tmp_path / "missing"), verbosity=0)
