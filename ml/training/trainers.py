@@ -74,7 +74,7 @@ def train_ratings(run: TrainingRun, *, on_epoch=None) -> str | None:
     fitted = cf_training.fit_ratings_model(ratings, params, on_epoch=report,
                                            callbacks=lambda phase: tensorboard(phase))
     final, everything = fitted.model, fitted.catalog
-    run.record(stage="saving vectors", progress=0.92, evaluation=fitted.evaluation)
+    _stage(run, on_epoch, stage="saving vectors", progress=0.92, evaluation=fitted.evaluation)
     version = versions.save_version(
         kind=ModelKind.RATINGS, training_run=run, parameters=params, evaluation=fitted.evaluation,
         global_bias=final.global_bias,
@@ -82,14 +82,14 @@ def train_ratings(run: TrainingRun, *, on_epoch=None) -> str | None:
         rank_movie_vectors=final.rank_movie_vectors, rank_movie_bias=final.rank_movie_bias,
         user_ids=everything.user_ids, user_vectors=final.user_vectors, user_bias=final.user_bias,
         rank_user_vectors=final.rank_user_vectors)
-    run.record(stage="comparing with the active version", progress=0.94)
+    _stage(run, on_epoch, stage="comparing with the active version", progress=0.94)
     checked = guard.verdict(version, versions.active_version(ModelKind.RATINGS), ratings)
     if checked:
         version.evaluation |= checked
         version.save(update_fields=["evaluation"])
         run.record(evaluation={**fitted.evaluation, **checked})
     passed = checked.get("guard_passed", True)
-    _finish(run, version, activate=passed)
+    _finish(run, version, activate=passed, on_epoch=on_epoch)
     return None if passed else f"done: v{version.pk} kept inactive, {guard.explain(checked)}"
 
 

@@ -170,7 +170,8 @@ def test_a_ratings_run_trains_writes_and_activates_a_complete_version(release):
     assert len(vector.values()) == 8 and vector.rank_vector is not None
     assert {"rmse", "ndcg", "training_seconds"} <= set(run.evaluation)
     assert len(run.epochs) >= 2 and {"phase", "epoch", "loss"} <= set(run.epochs[0])
-    assert seen == sorted(seen) and len(seen) == len(run.epochs)
+    # Every epoch, then the stages after training (saving, the guard, the export), in order.
+    assert seen == sorted(seen) and len(seen) == len(run.epochs) + 3
 
 
 @pytest.mark.integration
