@@ -30,6 +30,12 @@ def fmt(value, digits=4) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
 
+def time_ratio_row(command: str, ours: float, baseline: float, limit: float, baseline_name: str) -> tuple:
+    """A bars-table row: ``command`` took at most ``limit`` × the baseline's seconds, measured in the same run."""
+    return (f"`{command}` ≤ {limit:.0f}× {baseline_name}", f"{ours:.0f} s vs {baseline:.0f} s ({ours / baseline:.1f}×)",
+            "PASS" if ours <= limit * baseline else "FAIL")
+
+
 class Report:
     """Collects Markdown lines, printing them as they come."""
 

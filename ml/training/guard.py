@@ -13,7 +13,7 @@ from ml.serving.fold_in import picks_vector
 from ml.training.cf_training import VALIDATION_SEED, VALIDATION_SHARE
 from ml.training.evaluation import Catalog, Ratings, per_user_ranking_metrics, stable_split_ratings
 
-GUARD_USERS = 1000  # held-out users both versions are scored on (a sample: the softmax fold-in costs ~1 ms each)
+GUARD_USERS = 1000  # held-out users both versions are scored on (a sample: the softmax fold-in costs up to ~40 ms each)
 
 
 def verdict(new: ModelVersion, active: ModelVersion | None, ratings: Ratings, *, users: int = GUARD_USERS,

@@ -186,3 +186,10 @@ def test_activating_from_a_version_page_needs_the_change_permission(client):
     client.force_login(User.objects.create_user("clerk", password="pw", is_staff=True))
     assert client.post(reverse("admin:ml_modelversion_activate", args=[second.pk])).status_code == 403
     assert ModelVersion.objects.get(is_active=True) == first
+
+
+def test_activating_a_version_that_does_not_exist_is_a_404_and_changes_nothing(client, staff):
+    first = saved_versions(1)[0]
+    versions.activate(first)
+    assert client.post(reverse("admin:ml_modelversion_activate", args=[first.pk + 1000])).status_code == 404
+    assert ModelVersion.objects.get(is_active=True) == first
