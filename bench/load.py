@@ -27,6 +27,7 @@ The web processes' memory is sampled every 30 s.
 import argparse
 import os
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -58,6 +59,8 @@ SHARED_RELEASE = ROOT.parent / "shared" / "data" / "ml-latest-small"
 QUICK_TRAINING = {"max_epochs": 3}
 USERS, RATINGS_EACH = 200, 20
 P99_BAR_MS = 50
+STAGE_POLL_SECONDS = 0.5
+SWAP_SECONDS = 6.0  # web processes notice a new active version within RECHECK_SECONDS (5 s), then load it
 SWEEP_P99_MS = 100
 ACCESS_FORMAT = "%(m)s %(U)s %(q)s %(s)s %(D)s"  # method, path, query, status, microseconds in the web process
 
@@ -154,14 +157,16 @@ def main() -> int:
         web_pids = children(web.pid)
         rss_start = rss_mb(web_pids)
 
-        retrains = []
+        retrains, stages = [], []  # stages: (monotonic s, what the retrain was doing), every STAGE_POLL_SECONDS
 
         def keep_training():
             while not stop.is_set():
                 run, _ = runs.start_run(ModelKind.RATINGS)
                 retrains.append(run.pk)
-                while not stop.wait(1):
-                    if TrainingRun.objects.get(pk=run.pk).status in ("succeeded", "failed"):
+                while not stop.wait(STAGE_POLL_SECONDS):
+                    status, stage = TrainingRun.objects.values_list("status", "stage").get(pk=run.pk)
+                    stages.append((time.monotonic(), stage_name(status, stage)))
+                    if status in ("succeeded", "failed"):
                         break
             from django.db import connection
 
@@ -239,6 +244,7 @@ def main() -> int:
         verdicts.append((label, measured))
     if open_results:
         report_open_loop(report, open_results)
+        report_slow_by_stage(report, open_results[0], stages)
     if rows:
         report.table(["phase", "requests", "errors", "latency p50 / p75 / p90 / p99"], rows)
     report.table(["measure", "value"], [
@@ -353,6 +359,39 @@ def report_open_loop(report: Report, phases: list[OpenPhase]) -> None:
                    f"{f'{max(good):g}/s' if good else 'none of those tried'}** (tried "
                    f"{', '.join(f'{phase.result.rate:g}' for phase in tried)}).")
     report()
+
+
+def stage_name(status: str, stage: str) -> str:
+    """A run's stage without its numbers ("epoch 3/12, about 1 min left" → "epoch"): stages to group by."""
+    if status != "running":
+        return f"run {status}"
+    return re.split(r"[\d:(,]", stage, maxsplit=1)[0].strip() or "starting"
+
+
+def report_slow_by_stage(report: Report, phase: OpenPhase, stages: list[tuple[float, str]]) -> None:
+    """Where the slow requests of a phase fall in the retrain: each stage's share of the phase's requests and of
+    its requests over the bar, by the stage polled last before each request was due."""
+    if not stages or not phase.result.timeline:
+        return
+    times, names = np.array([t for t, _ in stages]), [name for _, name in stages]
+    activated = np.array([t for t, name in stages if name == "run succeeded"])
+    counts: dict[str, list[int]] = {}
+    for due, latency in phase.result.timeline:
+        at, last = np.searchsorted(times, due) - 1, np.searchsorted(activated, due) - 1
+        if last >= 0 and due - activated[last] < SWAP_SECONDS:
+            name = f"the {SWAP_SECONDS:g} s after a version was activated (web processes load it)"
+        else:
+            name = names[at] if at >= 0 else "before the first poll"
+        tally = counts.setdefault(name, [0, 0])
+        tally[0] += 1
+        tally[1] += latency > P99_BAR_MS
+    total, slow = len(phase.result.timeline), sum(tally[1] for tally in counts.values()) or 1
+    report(f"Requests over {P99_BAR_MS} ms by what the retrain was doing when they were due ({phase.label} phase, "
+           f"stages polled every {STAGE_POLL_SECONDS:g} s):")
+    report()
+    report.table(["retrain stage", "requests", "share of requests", f"over {P99_BAR_MS} ms", "share of those"],
+                 [[name, n, f"{n / total:.0%}", k, f"{k / slow:.0%}"]
+                  for name, (n, k) in sorted(counts.items(), key=lambda item: -item[1][1])])
 
 
 def sample_rss(pids, samples: list, stop: threading.Event, start: float) -> None:

@@ -28,6 +28,7 @@ class Result:
     late_ms: list[float] = field(default_factory=list)  # how late each request left (the sender's own lag)
     statuses: dict[int, int] = field(default_factory=dict)  # the error answers, by HTTP status
     connections: int = 0
+    timeline: list[tuple[float, float]] = field(default_factory=list)  # (when due, monotonic s; latency ms)
 
     def all_latencies(self) -> list[float]:
         return [ms for values in self.latencies.values() for ms in values]
@@ -133,6 +134,7 @@ async def run_schedule(host: str, port: int, *, rate: float, seconds: float, tok
             else:
                 connection[1].close()
             result.latencies.setdefault(kind, []).append((loop.time() - due) * 1000)
+            result.timeline.append((due, (loop.time() - due) * 1000))
         except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError, IndexError):
             result.errors[kind] = result.errors.get(kind, 0) + 1
             if connection is not None:

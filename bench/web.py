@@ -14,10 +14,11 @@ In one run, on this machine, over loopback:
    with bench/web_settings.py, which adds ``/bench/trivial/`` (a view that returns "ok" through the same
    middleware);
 4. wrk (Debian's ``wrk``; installed with apt-get if missing) with ``--connections`` (default 16) open
-   connections, signed in as the demo user with the cookies a browser holds (the session and the CSRF cookie),
-   after a warm-up: ``--rounds`` (default 3) rounds of ``--duration`` seconds (default 10) each on the trivial
-   view, a movie page (wrk cycles through 200 of the most rated movies) and the picks page, so that each page is
-   compared with the trivial view of its own round on this noisy machine;
+   connections, signed in as the demo user with the cookies a browser holds (the session and the CSRF cookie)
+   and the Accept-Encoding it sends (pages come gzipped, as to a browser), after a warm-up: ``--rounds``
+   (default 3) rounds of ``--duration`` seconds (default 10) each on the trivial view, a movie page (wrk cycles
+   through 200 of the most rated movies) and the picks page, so that each page is compared with the trivial view
+   of its own round on this noisy machine;
 5. for comparison, not judged: the same two pages with the page cache off (``PAGE_CACHE_SECONDS=0``), i.e. what
    a page costs when it is rendered (a first view, or the first after a rating), and the browse page's ranked
    search (movies/search.py) cycling through SEARCHES (exact titles, typos, partial titles, a year).
@@ -50,6 +51,7 @@ POSTGRES = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"
 DATABASE = "bench_web"
 P99_BAR_MS, THROUGHPUT_BAR = 50.0, 0.5
 PORT = 8811
+BROWSER_ACCEPT_ENCODING = "gzip, deflate, br, zstd"  # what Chromium sends: pages come gzipped (web/page_cache.py)
 
 SETUP = r"""
 import sys
@@ -174,7 +176,7 @@ def browser_cookies(base: str, path: str, session: str) -> str:
 def load(wrk: str, url: str, *, connections: int, duration: int, cookies: str, script: str | None,
          env: dict) -> dict:
     command = [wrk, "-t", "2", "-c", str(connections), "-d", f"{duration}s", "--latency", "--timeout", "5s",
-               "-H", f"Cookie: {cookies}"]
+               "-H", f"Cookie: {cookies}", "-H", f"Accept-Encoding: {BROWSER_ACCEPT_ENCODING}"]
     if script:
         command += ["-s", script]
     result = subprocess.run([*command, url], text=True, capture_output=True, env=env, check=True)
@@ -271,7 +273,7 @@ def write_report(args, rounds: list[dict], not_cached: dict, load_averages: list
         f"- Machine: {machine()}; 1-minute load average after each measurement: "
         f"{', '.join(f'{value:.1f}' for value in load_averages)}",
         f"- Data: ml-latest-small, collaborative-filtering model trained {args.epochs} epochs; signed in as demo "
-        "(session and CSRF cookies)",
+        f"(session and CSRF cookies), Accept-Encoding: {BROWSER_ACCEPT_ENCODING} (as Chromium sends)",
         f"- Server: gunicorn, {args.workers} sync workers, DEBUG off, PostgreSQL and Redis (the cache) on loopback",
         f"- Load: wrk, {args.connections} connections; {args.rounds} rounds of the trivial view, the movie page "
         f"(200 movies in turn) and the picks page, {args.duration} s each, after a 3 s warm-up", "",

@@ -72,7 +72,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files (already compressed) answered here
+    # Pages and API answers gzipped for browsers that accept it (cached pages are stored so: web/page_cache.py).
+    "django.middleware.gzip.GZipMiddleware",
     "recsite.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

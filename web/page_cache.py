@@ -9,6 +9,10 @@ renderer (see ``store``). A hit therefore needs neither the session nor the user
 check. The active model versions are stored with the page and compared on each hit, so a new version shows at
 once.
 
+Pages are stored gzipped (a picks page of 80 KB takes 8 KB) and sent so to browsers that accept it, as every
+browser does; they are unpacked for the rare client that does not. As Django's GZipMiddleware, which compresses the
+pages rendered on a miss, the gzip header carries up to 100 random bytes against BREACH-style length probes.
+
 Visitors without a session share pages. Numbers that other people's ratings change (a movie's average and count)
 may be ``PAGE_CACHE_SECONDS`` old, and so may the pages of a session deleted other than by logging out (by hand,
 or by ``clearsessions`` once expired, when the entry has expired too). Requests bringing a message (after a form)
@@ -17,16 +21,22 @@ and answers other than a 200, or that set a cookie, are not served from or store
 drop what another stored.
 """
 import functools
+import gzip
 import hashlib
+import re
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import patch_vary_headers
+from django.utils.text import compress_string
 
 from ml.serving import active
 from movies import user_state
+
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as GZipMiddleware reads Accept-Encoding
 
 
 def cached_page(view):
@@ -39,16 +49,15 @@ def cached_page(view):
         key, versions = _key(request), active.active_versions()
         entry = cache.get(key)
         if entry is not None and entry["versions"] == versions:
-            response = HttpResponse(entry["body"], content_type=entry["content_type"])
-            patch_vary_headers(response, ["Cookie"])  # as the rendered page has: it differs per visitor
-            return response
+            return _cached_response(request, entry)
 
         user_id = request.session.get(SESSION_KEY)
         token = user_state.token(int(user_id)) if user_id is not None else None  # read before the data is
         csrf_secret = request.META.get("CSRF_COOKIE")
         response = view(request, *args, **kwargs)
         if _storable(request, response, user_id, csrf_secret):
-            store(key, {"versions": versions, "content_type": response["Content-Type"], "body": response.content},
+            body = compress_string(response.content, max_random_bytes=GZipMiddleware.max_random_bytes)
+            store(key, {"versions": versions, "content_type": response["Content-Type"], "gzipped": body},
                   request=request, user_id=user_id, token=token)
         return response
 
@@ -67,6 +76,17 @@ def store(key: str, entry: dict, *, request, user_id, token) -> None:
         user_state.list_page(int(user_id), key)
         if user_state.token(int(user_id)) != token:
             cache.delete(key)
+
+
+def _cached_response(request, entry: dict) -> HttpResponse:
+    """The stored page, gzipped if the client accepts it."""
+    if ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+        response = HttpResponse(entry["gzipped"], content_type=entry["content_type"])
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(gzip.decompress(entry["gzipped"]), content_type=entry["content_type"])
+    patch_vary_headers(response, ["Cookie", "Accept-Encoding"])  # as the rendered page has: it differs per visitor
+    return response
 
 
 def _key(request) -> str:

@@ -10,10 +10,12 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.db import connection
 
 from ml import spectral
 from ml.models import ModelKind, ModelVersion, MovieVector
 from ml.serving.index import EmbeddingIndex
+from movies.importers import bulk
 
 RECHECK_SECONDS = 5.0
 RATING, RANKING = "rating", "ranking"  # the two towers of collaborative filtering; link versions have only "rating"
@@ -106,12 +108,36 @@ def _ready_version(kind: str) -> _Ready:
 
 
 def load_index(version: ModelVersion, tower: str) -> EmbeddingIndex:
-    """One tower of a version, read a few thousand rows at a time into preallocated arrays: a catalog's worth of
-    small bytes objects at once would leave the web process's heap fragmented after every new version."""
+    """One tower of a version, in memory (the spectral picks model's output vectors computed from its inputs)."""
     rows = MovieVector.objects.filter(version=version)
     # A CF version trained without a ranking tower ranks with its rating tower.
     ranking = tower == RANKING and rows.filter(rank_vector__isnull=False).exists()
     vector_field, bias_field = ("rank_vector", "rank_bias") if ranking else ("vector", "bias")
+    read = _read_by_copy if connection.vendor == "postgresql" else _read_by_rows
+    movie_ids, vectors, biases = read(version, vector_field, bias_field)
+    inputs = None
+    if ranking and version.parameters.get("rank_model") == "spectral":  # stored: the input vectors
+        vectors, inputs = spectral.output_vectors(vectors), vectors
+    return EmbeddingIndex(movie_ids, vectors, biases, global_bias=0.0 if ranking else version.global_bias,
+                          input_vectors=inputs)
+
+
+def _read_by_copy(version: ModelVersion, vector_field: str, bias_field: str):
+    """The version's movie ids, vectors and biases by one binary COPY, parsed by numpy: 84k movies in a fraction of
+    a second, without a Python object per row to hold the process's other threads (the GIL) or fragment its heap."""
+    table = MovieVector._meta.db_table
+    query = (f"SELECT movie_id, {vector_field}, {bias_field} FROM {table} WHERE version_id = {int(version.pk)}"
+             " ORDER BY movie_id")
+    with connection.cursor() as cursor:
+        rows = bulk.copy_binary_out(cursor, query, ["int", "bytea", "float"])
+    dim = rows.dtype["value1"].itemsize // 4
+    vectors = np.frombuffer(rows["value1"].tobytes(), np.float32).reshape(len(rows), dim)
+    return rows["value0"].astype(np.int64), vectors, rows["value2"].astype(np.float32)
+
+
+def _read_by_rows(version: ModelVersion, vector_field: str, bias_field: str):
+    """As _read_by_copy, through the ORM a few thousand rows at a time (databases other than PostgreSQL)."""
+    rows = MovieVector.objects.filter(version=version)
     count = rows.count()
     movie_ids, biases = np.empty(count, np.int64), np.empty(count, np.float32)
     vectors, loaded = np.empty((count, 0), np.float32), 0
@@ -124,8 +150,4 @@ def load_index(version: ModelVersion, tower: str) -> EmbeddingIndex:
         movie_ids[loaded], vectors[loaded], biases[loaded] = movie_id, np.frombuffer(vector, np.float32), bias
         loaded += 1
     # Fewer rows than counted when movies were deleted meanwhile.
-    vectors, inputs = vectors[:loaded], None
-    if ranking and version.parameters.get("rank_model") == "spectral":  # stored: the input vectors
-        vectors, inputs = spectral.output_vectors(vectors), vectors
-    return EmbeddingIndex(movie_ids[:loaded], vectors, biases[:loaded],
-                          global_bias=0.0 if ranking else version.global_bias, input_vectors=inputs)
+    return movie_ids[:loaded], vectors[:loaded], biases[:loaded]

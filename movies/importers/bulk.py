@@ -17,6 +17,7 @@ BINARY_TYPES = {"integer": ">i4", "bigint": ">i8", "double precision": ">f8", "t
 COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + (0).to_bytes(4, "big") + (0).to_bytes(4, "big")
 COPY_TRAILER = (-1).to_bytes(2, "big", signed=True)
 COPY_CHUNK_BYTES = 1 << 20
+OUT_KINDS = {"int": "i", "float": "f"}  # copy_binary_out's kinds of number columns, as numpy kind codes
 
 
 def column_types(cursor, table: str, columns: list[str]) -> list[str]:
@@ -52,6 +53,37 @@ def copy_binary(cursor, table: str, columns: list[str], types: list[str], arrays
     # The chunk size goes by position: Django's debug cursor wrapper takes no keywords here.
     cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT binary)", payload,
                        COPY_CHUNK_BYTES)
+
+
+def copy_binary_out(cursor, query: str, kinds: list[str]) -> np.ndarray:
+    """The rows of ``query`` as one numpy structured array (fields ``value0``, ``value1``, ...), read by binary COPY
+    with no Python work per row: what copy_binary wrote, read back (a model version's vectors, in web processes).
+
+    ``kinds`` are each column's "int", "float" or "bytea"; every value must be non-null, and each column's values of
+    one width (4 or 8 bytes for numbers, a float32 vector's for bytea), which the first row gives.
+    """
+    buffer = io.BytesIO()
+    cursor.copy_expert(f"COPY ({query}) TO STDOUT WITH (FORMAT binary)", buffer, COPY_CHUNK_BYTES)
+    data = buffer.getbuffer()
+    if bytes(data[:len(COPY_HEADER)]) != COPY_HEADER:
+        raise ValueError("not a binary COPY stream without header extensions")
+    body = data[len(COPY_HEADER):len(data) - len(COPY_TRAILER)]
+    layout, offset = [("fields", ">i2")], 2
+    for index, kind in enumerate(kinds):
+        length = int.from_bytes(body[offset:offset + 4], "big", signed=True) if len(body) else 8
+        if length < 0:
+            raise ValueError(f"column {index}: null")
+        layout += [(f"length{index}", ">i4"), (f"value{index}", f"V{length}" if kind == "bytea"
+                                               else f">{OUT_KINDS[kind]}{length}")]
+        offset += 4 + length
+    row = np.dtype(layout)
+    if len(body) % row.itemsize:
+        raise ValueError(f"rows of unequal length: {len(body)} bytes are not rows of {row.itemsize}")
+    rows = np.frombuffer(body, row)
+    for index in range(len(kinds)):
+        if len(rows) and np.any(rows[f"length{index}"] != row[f"value{index}"].itemsize):
+            raise ValueError(f"column {index}: null or unequal values")
+    return rows
 
 
 def copy_text_rows(cursor, table: str, columns: list[str], rows: list[tuple]) -> None:

@@ -38,6 +38,32 @@ def test_a_page_seen_again_is_read_from_the_cache_without_a_query(signed_in, mod
     assert again.status_code == 200 and again.context is None and again.content == first.content
 
 
+def test_a_cached_page_goes_gzipped_to_a_browser_that_accepts_it_and_plain_to_one_that_does_not(signed_in, models,
+                                                                                                monkeypatch):
+    import gzip
+
+    monkeypatch.setattr(active, "RECHECK_SECONDS", 60)
+    url = reverse("picks")
+    rendered = signed_in.get(url).content
+    browser = signed_in.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br, zstd")
+    plain = signed_in.get(url)
+
+    assert browser.context is None and browser["Content-Encoding"] == "gzip"
+    assert gzip.decompress(browser.content) == rendered and len(browser.content) < len(rendered) / 3
+    assert plain.context is None and not plain.has_header("Content-Encoding") and plain.content == rendered
+    for response in (browser, plain):
+        assert {"Cookie", "Accept-Encoding"} <= {v.strip() for v in response["Vary"].split(",")}
+
+
+def test_a_rendered_page_is_gzipped_for_a_browser_that_accepts_it(as_viewer, models):
+    import gzip
+
+    url = reverse("movie", args=[models["scifi"][0].pk])
+    response = as_viewer.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert response.context is not None and response["Content-Encoding"] == "gzip"
+    assert b"</html>" in gzip.decompress(response.content)
+
+
 def test_a_rating_shows_on_the_very_next_page(signed_in, models):
     before = picked_titles(signed_in.get(reverse("picks")))
     rated = next(movie for movie in models["scifi"] + models["romance"] if movie.title == before[0])
@@ -129,7 +155,7 @@ def test_a_page_made_from_data_older_than_a_change_is_not_kept(signed_in, viewer
     token = user_state.token(viewer.pk)  # read before the page's data...
     set_rating(user=viewer, movie=models["scifi"][0], value=4)  # ...then a change commits...
 
-    page_cache.store("web:page:test", {"versions": (), "content_type": "text/html", "body": b"old"},
+    page_cache.store("web:page:test", {"versions": (), "content_type": "text/html", "gzipped": b"old"},
                      request=request, user_id=viewer.pk, token=token)  # ...then the page is stored
 
     assert cache.get("web:page:test") is None
