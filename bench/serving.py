@@ -68,14 +68,16 @@ def timed(call, n_calls: int) -> np.ndarray:
 
 
 def catalog(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Ids spread like MovieLens's (sparse, up to ~200k); vectors around CLUSTERS tastes with a decaying spectrum,
-    as trained vectors are (an approximate index would find nothing to use in isotropic noise); biases of a
-    plausible trained scale; and each movie's taste."""
+    """Ids spread like MovieLens's (sparse, up to ~200k); vectors around CLUSTERS tastes with a decaying spectrum
+    and lengths that span orders of magnitude, as trained vectors are (an approximate index would find nothing to
+    use in isotropic noise, and nothing to trip on in equal lengths); biases of a plausible trained scale; and
+    each movie's taste."""
     ids = rng.choice(np.arange(1, 200_001), N_MOVIES, replace=False).astype(np.int64)
     spectrum = 0.15 / np.sqrt(1 + np.arange(DIM) / 4)
     tastes = rng.integers(0, CLUSTERS, N_MOVIES)
     centers = rng.normal(0, 1, (CLUSTERS, DIM)) * spectrum
-    vectors = (centers[tastes] + rng.normal(0, 0.7, (N_MOVIES, DIM)) * spectrum).astype(np.float32)
+    vectors = centers[tastes] + rng.normal(0, 0.7, (N_MOVIES, DIM)) * spectrum
+    vectors = (vectors * np.exp(rng.normal(0, 1.5, (N_MOVIES, 1)))).astype(np.float32)  # lengths: popularity
     bias = rng.normal(0, 0.4, N_MOVIES).astype(np.float32)
     return ids, vectors, bias, tastes
 

@@ -13,7 +13,7 @@ from ml.serving.ann import InvertedFileIndex
 
 # From this many movies up, picks and similar movies are searched approximately: scoring every movie costs more
 # than the 2 ms a request may take past about this size (bench/results/serving_ml-32m.md has the sweep).
-ANN_MIN_MOVIES = 40_000
+ANN_MIN_MOVIES = 30_000
 # Below this share of the catalogue allowed (a rare genre, a user who rated most movies), picks score the
 # allowed movies exactly: there are few of them, and an IVF probe would have to be wide to find k.
 EXACT_BELOW_SHARE = 0.125
@@ -32,8 +32,8 @@ class EmbeddingIndex:
     ``movie_ids`` (int64, unique) are database ids, ``vectors`` a float32 (n × d) array in the same order;
     ``movie_bias`` (n,) and ``global_bias`` are the CF model's biases (zero for the link model); ``input_vectors``
     (n × d), when given, are what a user's vector is the sum of (the spectral picks model). ``approximate``: search
-    picks and similar movies with IVF indexes (default: from ANN_MIN_MOVIES movies up); building them takes about
-    a second at 84k movies, which the process spends while it still serves the previous version.
+    picks and similar movies with IVF indexes (default: from ANN_MIN_MOVIES movies up); building both takes about
+    2 s at 59k–84k movies, which a web process spends while it still serves the previous version.
     """
 
     def __init__(self, movie_ids: np.ndarray, vectors: np.ndarray, movie_bias: np.ndarray | None = None,
