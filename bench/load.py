@@ -60,6 +60,7 @@ QUICK_TRAINING = {"max_epochs": 3}
 USERS, RATINGS_EACH = 200, 20
 P99_BAR_MS = 50
 STAGE_POLL_SECONDS = 0.5
+WINDOW_SECONDS = 5.0
 SWAP_SECONDS = 6.0  # web processes notice a new active version within RECHECK_SECONDS (5 s), then load it
 SWEEP_P99_MS = 100
 ACCESS_FORMAT = "%(m)s %(U)s %(q)s %(s)s %(D)s"  # method, path, query, status, microseconds in the web process
@@ -216,14 +217,16 @@ def main() -> int:
     report()
     report(f"- Date: {now()}")
     report(f"- Machine: {machine()}")
-    options = (f" --seconds {args.seconds}" if args.seconds != 300 else "") + (
+    options = (f" --open-seconds {args.open_seconds:g}" if args.open_seconds != 60 else "") + (
+        f" --sweep {args.sweep}" if args.sweep != "150,200,250,300,400" else "") + (
+        f" --seconds {args.seconds}" if args.seconds else "") + (
         f" --connections {args.connections}" if args.connections != 32 else "") + (
         f" --rate {args.rate:g}" if args.rate != 100 else "")
     report(f"- Command: `.venv/bin/python -m bench.load{options}`")
     report(f"- Site: gunicorn, {args.web_workers} processes × {args.web_threads} threads, production settings "
            "(Redis as the shared cache), throwaway PostgreSQL 15 and Redis on loopback; one Celery worker (solo, at "
-           "the default WORKER_NICENESS) retraining the ratings model with the product's parameters the whole "
-           "time (a new run whenever one ended)")
+           "the default WORKER_NICENESS and WORKER_SCHED_IDLE) retraining the ratings model with the product's "
+           "parameters the whole time (a new run whenever one ended)")
     report(f"- Data: {source.name}, plus {USERS} active users with {RATINGS_EACH} ratings each and API tokens")
     report("- Open loop (bench/open_loop.py): requests on a fixed schedule (request i due at start + i ÷ rate), "
            "each on an idle keep-alive connection or a new one, latency from when it was due; same mix")
@@ -392,6 +395,23 @@ def report_slow_by_stage(report: Report, phase: OpenPhase, stages: list[tuple[fl
     report.table(["retrain stage", "requests", "share of requests", f"over {P99_BAR_MS} ms", "share of those"],
                  [[name, n, f"{n / total:.0%}", k, f"{k / slow:.0%}"]
                   for name, (n, k) in sorted(counts.items(), key=lambda item: -item[1][1])])
+    start = min(due for due, _ in phase.result.timeline)
+    windows: dict[int, list[float]] = {}
+    for due, latency in phase.result.timeline:
+        windows.setdefault(int((due - start) // WINDOW_SECONDS), []).append(latency)
+    report(f"The same phase in windows of {WINDOW_SECONDS:g} s: requests over {P99_BAR_MS} ms, and the p99 (ms), "
+           "with the retrain's stage at the window's start:")
+    report()
+    report.table(["from s", "requests", f"over {P99_BAR_MS} ms", "p99 ms", "retrain stage"],
+                 [[f"{window * WINDOW_SECONDS:g}", len(values), sum(v > P99_BAR_MS for v in values),
+                   f"{np.percentile(values, 99):.0f}", stage_at(stages, start + window * WINDOW_SECONDS)]
+                  for window, values in sorted(windows.items())])
+
+
+def stage_at(stages: list[tuple[float, str]], when: float) -> str:
+    """The stage polled last before ``when``."""
+    before = [name for polled, name in stages if polled <= when]
+    return before[-1] if before else "before the first poll"
 
 
 def sample_rss(pids, samples: list, stop: threading.Event, start: float) -> None:

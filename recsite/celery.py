@@ -2,7 +2,8 @@
 
 Every worker also sweeps, at start and then every JOB_SWEEP_SECONDS, for runs and jobs whose worker
 died (work/sweeper.py), so no separate beat process is needed. Workers run at a lower CPU priority
-(WORKER_NICENESS) than the web processes: on a machine they share, a retrain must not slow the pages.
+(WORKER_NICENESS, WORKER_SCHED_IDLE) than the web processes: on a machine they share, a retrain must not slow the
+pages.
 """
 import os
 
@@ -18,6 +19,11 @@ app.autodiscover_tasks()
 
 @worker_init.connect
 def lower_priority(**kwargs) -> None:
+    """Nice the worker; on Linux also put it in the SCHED_IDLE class (WORKER_SCHED_IDLE), where it runs only on
+    CPU time nothing else wants: a nice of 19 alone still let a retrain triple the site's latency (bench/load.py).
+    Both are inherited by the threads and processes the worker starts from here (TensorFlow's, the pool's)."""
     from django.conf import settings
 
-    os.nice(settings.WORKER_NICENESS)  # inherited by the pool's processes
+    os.nice(settings.WORKER_NICENESS)
+    if settings.WORKER_SCHED_IDLE and hasattr(os, "SCHED_IDLE"):
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))

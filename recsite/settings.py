@@ -232,6 +232,8 @@ CELERY_BROKER_CONNECTION_TIMEOUT = env_float("CELERY_BROKER_CONNECTION_TIMEOUT",
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 # Workers lower their CPU priority by this much (nice), so that web processes on the same machine come first.
 WORKER_NICENESS = env_int("WORKER_NICENESS", 19)
+# ...and run, on Linux, only on CPU time nothing else wants (the SCHED_IDLE scheduling class).
+WORKER_SCHED_IDLE = env_bool("WORKER_SCHED_IDLE", True)
 
 # Production hardening (see `manage.py check --deploy`).
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
