@@ -48,7 +48,8 @@ def cached_page(view):
             return view(request, *args, **kwargs)
         key, versions = _key(request), active.active_versions()
         entry = cache.get(key)
-        if entry is not None and entry["versions"] == versions:
+        # An entry of another form (stored before an upgrade) is a miss.
+        if entry is not None and entry.get("versions") == versions and "gzipped" in entry:
             return _cached_response(request, entry)
 
         user_id = request.session.get(SESSION_KEY)

@@ -4,7 +4,7 @@ EmbeddingIndex.
 Scoring every movie reads the whole (movies × d) matrix on each call: at ml-32m's 84k movies that is 32 MB and
 about 5 ms, over the 2 ms a picks request may take (bench/results/serving_ml-32m.md). The IVF index groups the
 vectors around ``n_lists`` k-means centroids and scores only the lists of the ``n_probe`` centroids closest to the
-query: about an eighth of the catalogue, for a recall@10 of 0.95–1.0 against the exact answer (measured by
+query: about an eighth of the catalogue, for a recall@10 of 0.90–1.0 against the exact answer (measured by
 `bench.serving` and `bench.scale --serving-only`). Where few movies are allowed, `EmbeddingIndex.picks` scores
 them all instead.
 """
@@ -43,8 +43,8 @@ class InvertedFileIndex:
     Each vector gets one more coordinate, ``√(M² − |v|²)`` with M the largest norm, so that all have norm M, and
     the query a 0 there (Bachrach et al., 2014): inner products stay the same, but the lists are now clusters of
     directions. On the raw vectors, whose norms span three orders of magnitude (popular movies' are long), the
-    lists and probes missed most of the best movies: picks' recall@10 on the ml-25m-shaped model was 0.05, and
-    is 0.997 so (measured beside each other on its vectors). Unit vectors (similar movies) are left as they are.
+    lists and probes missed most of the best movies: picks' recall@10 on the ml-25m-shaped model was 0.05–0.17,
+    and is 0.997 so (measured beside each other on its vectors). Unit vectors (similar movies) are left as they are.
     """
 
     def __init__(self, vectors: np.ndarray):

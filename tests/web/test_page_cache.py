@@ -55,6 +55,19 @@ def test_a_cached_page_goes_gzipped_to_a_browser_that_accepts_it_and_plain_to_on
         assert {"Cookie", "Accept-Encoding"} <= {v.strip() for v in response["Vary"].split(",")}
 
 
+def test_a_page_cached_in_an_older_form_is_rendered_again(signed_in, models, monkeypatch):
+    """Entries stored by the version before pages were gzipped (a plain "body") are misses, not errors."""
+    from web import page_cache
+
+    monkeypatch.setattr(active, "RECHECK_SECONDS", 60)
+    url = reverse("movie", args=[models["scifi"][0].pk])
+    request = signed_in.get(url).wsgi_request
+    cache.set(page_cache._key(request), {"versions": active.active_versions(), "content_type": "text/html",
+                                         "body": b"old"})
+    again = signed_in.get(url)
+    assert again.status_code == 200 and again.context is not None and b"old" != again.content
+
+
 def test_a_rendered_page_is_gzipped_for_a_browser_that_accepts_it(as_viewer, models):
     import gzip
 
