@@ -63,6 +63,7 @@ STAGE_POLL_SECONDS = 0.5
 WINDOW_SECONDS = 5.0
 SWAP_SECONDS = 6.0  # web processes notice a new active version within RECHECK_SECONDS (5 s), then load it
 SWEEP_P99_MS = 100
+WARM_RATE, WARM_SECONDS = 20, 10
 ACCESS_FORMAT = "%(m)s %(U)s %(q)s %(s)s %(D)s"  # method, path, query, status, microseconds in the web process
 
 
@@ -103,6 +104,7 @@ def main() -> int:
     parser.add_argument("--web-threads", type=int, default=4)
     parser.add_argument("--out", type=Path, default=Path("bench/results/load.md"))
     args = parser.parse_args()
+    load_before = os.getloadavg()[0]  # other work on the machine skews every figure: a quiet run starts near 0
     work = Path(tempfile.mkdtemp(prefix="recsite-load-"))
     postgres, redis = Postgres(), Redis()
     env = environment(postgres.url, redis.url(), work, CACHE_URL=redis.url(1), API_WRITE_RATE="1000000/minute",
@@ -153,8 +155,7 @@ def main() -> int:
         wait_until(lambda: answers(port), 60, "gunicorn")
         base = f"http://127.0.0.1:{port}"
         # Warm up: each web process loads the model's index on its first picks.
-        warm = subprocess.run(["wrk", "-t1", "-c4", "-d10s", "-s", "bench/load.lua", base, "--",
-                               str(work / "load.txt")], cwd=ROOT, capture_output=True, text=True)
+        warm = send(base, rate=WARM_RATE, seconds=WARM_SECONDS, tokens=tokens, movies=movie_ids)
         web_pids = children(web.pid)
         rss_start = rss_mb(web_pids)
 
@@ -211,12 +212,12 @@ def main() -> int:
         stop.set()
         teardown(processes, [postgres, redis], work)
 
-    print(warm.stdout[-500:])
+    print(f"warm-up: {len(warm.all_latencies())} answers, {sum(warm.errors.values())} errors")
     report = Report()
     report("# Load: mixed traffic while a retrain runs")
     report()
     report(f"- Date: {now()}")
-    report(f"- Machine: {machine()}")
+    report(f"- Machine: {machine()}; load average (1 min) before the bench started: {load_before:.2f}")
     options = (f" --open-seconds {args.open_seconds:g}" if args.open_seconds != 60 else "") + (
         f" --sweep {args.sweep}" if args.sweep != "150,200,250,300,400" else "") + (
         f" --seconds {args.seconds}" if args.seconds else "") + (
