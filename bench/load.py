@@ -64,6 +64,7 @@ WINDOW_SECONDS = 5.0
 SWAP_SECONDS = 6.0  # web processes notice a new active version within RECHECK_SECONDS (5 s), then load it
 SWEEP_P99_MS = 100
 WARM_RATE, WARM_SECONDS = 20, 10
+WORKER_PRIORITY = ("WORKER_NICENESS", "WORKER_SCHED_IDLE")  # the worker's settings, from this environment
 ACCESS_FORMAT = "%(m)s %(U)s %(q)s %(s)s %(D)s"  # method, path, query, status, microseconds in the web process
 
 
@@ -223,10 +224,13 @@ def main() -> int:
         f" --seconds {args.seconds}" if args.seconds else "") + (
         f" --connections {args.connections}" if args.connections != 32 else "") + (
         f" --rate {args.rate:g}" if args.rate != 100 else "")
-    report(f"- Command: `.venv/bin/python -m bench.load{options}`")
+    overrides = "".join(f"{name}={os.environ[name]} " for name in WORKER_PRIORITY if name in os.environ)
+    priority = " and ".join(f"{name}={os.environ[name]}" if name in os.environ else f"the default {name}"
+                            for name in WORKER_PRIORITY)
+    report(f"- Command: `{overrides}.venv/bin/python -m bench.load{options}`")
     report(f"- Site: gunicorn, {args.web_workers} processes × {args.web_threads} threads, production settings "
            "(Redis as the shared cache), throwaway PostgreSQL 15 and Redis on loopback; one Celery worker (solo, at "
-           "the default WORKER_NICENESS and WORKER_SCHED_IDLE) retraining the ratings model with the product's "
+           f"{priority}) retraining the ratings model with the product's "
            "parameters the whole time (a new run whenever one ended)")
     report(f"- Data: {source.name}, plus {USERS} active users with {RATINGS_EACH} ratings each and API tokens")
     report("- Open loop (bench/open_loop.py): requests on a fixed schedule (request i due at start + i ÷ rate), "

@@ -20,7 +20,8 @@ app.autodiscover_tasks()
 @worker_init.connect
 def lower_priority(**kwargs) -> None:
     """Nice the worker; on Linux also put it in the SCHED_IDLE class (WORKER_SCHED_IDLE), where it runs only on
-    CPU time nothing else wants: a nice of 19 alone still let a retrain triple the site's latency (bench/load.py).
+    CPU time nothing else wants: with a nice of 19 alone the site's p99 under a retrain was 1.6× as long
+    (bench/results/load_without_sched_idle.md against load.md).
     Both are inherited by the threads and processes the worker starts from here (TensorFlow's, the pool's)."""
     from django.conf import settings
 
