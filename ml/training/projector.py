@@ -12,6 +12,8 @@ from django.conf import settings
 from ml.models import ModelKind, ModelVersion, MovieVector
 from movies.models import Movie
 
+EXPORT_CHUNK_ROWS = 5000
+
 
 def default_directory(version: ModelVersion) -> Path:
     return Path(settings.MODEL_DIR) / f"{version.kind}-v{version.pk}" / "projector"
@@ -23,19 +25,31 @@ def _cell(text) -> str:
 
 
 def export_projector(version: ModelVersion, directory: Path | None = None) -> Path:
-    """Write ``vectors.tsv`` and ``metadata.tsv`` of ``version`` into ``directory`` (by default under MODEL_DIR)."""
+    """Write ``vectors.tsv`` and ``metadata.tsv`` of ``version`` into ``directory`` (by default under MODEL_DIR).
+
+    From plain rows, not model instances: it runs at the end of every retrain, beside the site, and an object per
+    movie (with its genres prefetched) made it the costliest of the run's last stages for the pages' latency
+    (bench/results/load_without_sched_idle.md)."""
     directory = Path(directory or default_directory(version))
     directory.mkdir(parents=True, exist_ok=True)
     field = "rank_vector" if version.kind == ModelKind.RATINGS else "vector"
-    rows = list(MovieVector.objects.filter(version=version).order_by("movie_id").values_list("movie_id", field,
-                                                                                            "vector"))
-    movies = Movie.objects.prefetch_related("genres").in_bulk([movie for movie, _, _ in rows])
-    with open(directory / "vectors.tsv", "w") as vectors, open(directory / "metadata.tsv", "w") as metadata:
-        metadata.write("Title\tYear\tGenres\n")
-        for movie_id, vector, fallback in rows:
-            values = np.frombuffer(bytes(vector if vector is not None else fallback), dtype=np.float32)
-            vectors.write("\t".join(f"{value:.6g}" for value in values) + "\n")
-            movie = movies[movie_id]
-            genres = "|".join(genre.name for genre in movie.genres.all())
-            metadata.write(f"{_cell(movie.title)}\t{movie.year or ''}\t{_cell(genres)}\n")
+    rows = MovieVector.objects.filter(version=version).order_by("movie_id").values_list("movie_id", field, "vector")
+    ids, vectors = [], []
+    for movie_id, vector, fallback in rows.iterator(chunk_size=EXPORT_CHUNK_ROWS):
+        ids.append(movie_id)
+        vectors.append(np.frombuffer(bytes(vector if vector is not None else fallback), dtype=np.float32))
+    in_version = Movie.objects.filter(pk__in=MovieVector.objects.filter(version=version).values("movie_id"))
+    details = {pk: (title, year) for pk, title, year in in_version.values_list("pk", "title", "year")}
+    genres: dict[int, list[str]] = {}
+    for movie_id, name in (Movie.genres.through.objects.filter(movie__in=in_version)
+                           .order_by("genre__name").values_list("movie_id", "genre__name")):
+        genres.setdefault(movie_id, []).append(name)
+    with open(directory / "vectors.tsv", "w") as out:
+        if vectors:
+            np.savetxt(out, np.vstack(vectors), fmt="%.6g", delimiter="\t")
+    with open(directory / "metadata.tsv", "w") as out:
+        out.write("Title\tYear\tGenres\n")
+        for movie_id in ids:
+            title, year = details[movie_id]
+            out.write(f"{_cell(title)}\t{year or ''}\t{_cell('|'.join(genres.get(movie_id, ())))}\n")
     return directory
