@@ -180,6 +180,17 @@ def test_a_version_held_back_by_the_guard_shows_both_scores_and_can_be_activated
     assert ModelVersion.objects.get(is_active=True) == held_back and "is now active" in response.content.decode()
 
 
+def test_a_version_the_guard_could_not_compare_says_why_instead_of_scores(client, staff):
+    active, newer = saved_versions()
+    versions.activate(active)
+    newer.evaluation |= {"guard_active_version": active.pk, "guard_passed": True,
+                         "guard_skipped": f"v{active.pk} was trained on the held-out ratings and this version was not"}
+    newer.save()
+    page = client.get(reverse("admin:ml_modelversion_change", args=[newer.pk])).content.decode()
+    assert f"passed without a comparison: v{active.pk} was trained on the held-out ratings" in page
+    assert "standard error of the difference" not in page and "Activate this version" in page
+
+
 def test_activating_from_a_version_page_needs_the_change_permission(client):
     first, second = saved_versions()
     versions.activate(first)

@@ -44,6 +44,22 @@ def test_a_version_worse_than_the_active_one_by_more_than_a_standard_error_fails
     assert guard.verdict(good, noise, ratings)["guard_passed"] is True
 
 
+def test_a_version_not_trained_on_the_held_out_ratings_is_not_compared_with_one_that_was(ratings):
+    # The data grew past RETRAIN_MAX_ROWS: the active version saw the held-out rows in its second pass, the new one
+    # did not. Scoring both on those rows would favour the active one, so the new one passes, and says why.
+    good, noise = spectral_version(ratings), spectral_version(ratings, noise=0.05)
+    good.evaluation = {cf_training.TRAINED_ON_HELD_OUT: True}
+    noise.evaluation = {cf_training.TRAINED_ON_HELD_OUT: False}
+
+    found = guard.verdict(noise, good, ratings)
+
+    assert found["guard_passed"] is True and "guard_ndcg" not in found
+    assert guard.explain(found) == (f"passed without a comparison: v{good.pk} was trained on the held-out ratings "
+                                    "and this version was not")
+    noise.evaluation = {cf_training.TRAINED_ON_HELD_OUT: True}  # like with like: compared, and held back
+    assert guard.verdict(noise, good, ratings)["guard_passed"] is False
+
+
 def test_without_an_active_version_there_is_nothing_to_compare():
     assert guard.verdict(ModelVersion(pk=2), None, None) == {}
 
@@ -95,3 +111,18 @@ def test_a_retrain_no_worse_than_the_active_version_is_activated(ratings):
     assert second.model_version.is_active and second.model_version.evaluation["guard_passed"] is True
     assert second.model_version.evaluation["guard_active_version"] == first.model_version.pk
     assert second.stage == "done"
+
+
+def test_the_first_retrain_past_the_second_pass_size_is_activated_without_a_comparison(ratings, monkeypatch):
+    first = TrainingRun.objects.create(kind=ModelKind.RATINGS, parameters={"max_epochs": 2, "dimensions": 4})
+    execute_run(first.pk)
+    monkeypatch.setattr(cf_training, "RETRAIN_MAX_ROWS", len(ratings) - 1)  # the data "grew" past it
+    second = TrainingRun.objects.create(kind=ModelKind.RATINGS, parameters={"max_epochs": 2, "dimensions": 4})
+
+    execute_run(second.pk)
+
+    second.refresh_from_db()
+    old, new = ModelVersion.objects.get(training_run=first), second.model_version
+    assert old.evaluation[cf_training.TRAINED_ON_HELD_OUT] is True
+    assert new.evaluation[cf_training.TRAINED_ON_HELD_OUT] is False
+    assert new.is_active and new.evaluation["guard_skipped"].startswith(f"v{old.pk} was trained on the held-out")
