@@ -10,8 +10,9 @@ check. The active model versions are stored with the page and compared on each h
 once.
 
 Pages are stored gzipped (a picks page of 80 KB takes 8 KB) and sent so to browsers that accept it, as every
-browser does; they are unpacked for the rare client that does not. As Django's GZipMiddleware, which compresses the
-pages rendered on a miss, the gzip header carries up to 100 random bytes against BREACH-style length probes.
+browser does, on the miss that stores them too; they are unpacked for the rare client that does not. Django's
+GZipMiddleware compresses the pages not stored. As in it, the gzip header carries up to 100 random bytes against
+BREACH-style length probes.
 
 Visitors without a session share pages. Numbers that other people's ratings change (a movie's average and count)
 may be ``PAGE_CACHE_SECONDS`` old, and so may the pages of a session deleted other than by logging out (by hand,
@@ -58,8 +59,10 @@ def cached_page(view):
         response = view(request, *args, **kwargs)
         if _storable(request, response, user_id, csrf_secret):
             body = compress_string(response.content, max_random_bytes=GZipMiddleware.max_random_bytes)
-            store(key, {"versions": versions, "content_type": response["Content-Type"], "gzipped": body},
-                  request=request, user_id=user_id, token=token)
+            entry = {"versions": versions, "content_type": response["Content-Type"], "gzipped": body}
+            store(key, entry, request=request, user_id=user_id, token=token)
+            if _accepts_gzip(request):  # the page just compressed, not compressed again by GZipMiddleware
+                return _cached_response(request, entry)
         return response
 
     return wrapper
@@ -81,13 +84,17 @@ def store(key: str, entry: dict, *, request, user_id, token) -> None:
 
 def _cached_response(request, entry: dict) -> HttpResponse:
     """The stored page, gzipped if the client accepts it."""
-    if ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+    if _accepts_gzip(request):
         response = HttpResponse(entry["gzipped"], content_type=entry["content_type"])
         response["Content-Encoding"] = "gzip"
     else:
         response = HttpResponse(gzip.decompress(entry["gzipped"]), content_type=entry["content_type"])
     patch_vary_headers(response, ["Cookie", "Accept-Encoding"])  # as the rendered page has: it differs per visitor
     return response
+
+
+def _accepts_gzip(request) -> bool:
+    return bool(ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
 
 
 def _key(request) -> str:
